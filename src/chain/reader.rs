@@ -1,0 +1,438 @@
+//! Reads option files the way the MariaDB/MySQL reader does: streaming, reader lines of at most
+//! 4094 bytes, `!include`/`!includedir` relative to the working directory, depth limit 10, no
+//! cycle detection, world-writable files skipped, fatal errors fatal only at the top level.
+//!
+//! The reader never prints: options go to a [`Visitor`], and so do the reader's messages
+//! ([`Notice`]), which render with the real reader's wording.
+
+use std::fmt;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use crate::chain::fsio;
+use crate::chain::groups::GroupSet;
+use crate::optfile::lex::{self, DirectiveKind, Entry, MAX_READER_LINE};
+use crate::optfile::value::decode_value_into;
+
+/// Includes nest this deep at most: a directive met at depth 10 is skipped with a warning.
+pub const MAX_INCLUDE_DEPTH: u32 = 10;
+
+/// One option the program will receive, with where it came from.
+#[derive(Debug, Clone, Copy)]
+pub struct OptionRecord<'a> {
+    pub file: &'a Path,
+    /// The reader's line number (reader lines: a physical line over 4094 bytes counts twice).
+    pub line: usize,
+    pub depth: u32,
+    /// The group name as written in the header (trailing blanks removed).
+    pub group: &'a [u8],
+    /// The name as written (never normalised, exactly as `my_print_defaults` prints it).
+    pub name: &'a [u8],
+    /// The decoded value; `None` for an option without `=`.
+    pub value: Option<&'a [u8]>,
+}
+
+/// A message from the reader: warnings and (fatal or, in included files, non-fatal) errors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    WorldWritable {
+        path: PathBuf,
+    },
+    DepthLimit {
+        directive: Vec<u8>,
+        path: PathBuf,
+        line: usize,
+    },
+    WrongGroup {
+        path: PathBuf,
+        line: usize,
+    },
+    OptionWithoutGroup {
+        path: PathBuf,
+        line: usize,
+    },
+    WrongDirective {
+        keyword: &'static str,
+        path: PathBuf,
+        line: usize,
+    },
+    CantReadDir {
+        dir: PathBuf,
+        errno: i32,
+        reason: String,
+        path: PathBuf,
+        line: usize,
+    },
+    RequiredFileMissing {
+        path: PathBuf,
+    },
+}
+
+impl Notice {
+    /// Whether the real reader calls this an error (as opposed to a warning).
+    pub fn is_error(&self) -> bool {
+        !matches!(self, Notice::WorldWritable { .. } | Notice::DepthLimit { .. })
+    }
+
+    /// The file and line the notice is about, if it has one.
+    pub fn location(&self) -> Option<(&Path, usize)> {
+        match self {
+            Notice::DepthLimit { path, line, .. }
+            | Notice::WrongGroup { path, line }
+            | Notice::OptionWithoutGroup { path, line }
+            | Notice::WrongDirective { path, line, .. }
+            | Notice::CantReadDir { path, line, .. } => Some((path, *line)),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Notice {
+    /// The real reader's wording, with the line appended where the reader leaves it out.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Notice::WorldWritable { path } => write!(
+                f,
+                "Warning: World-writable config file '{}' is ignored",
+                path.display()
+            ),
+            Notice::DepthLimit {
+                directive,
+                path,
+                line,
+            } => write!(
+                f,
+                "Warning: skipping '{}' directive as maximum include recursion level was reached in file {} at line {}",
+                String::from_utf8_lossy(directive),
+                path.display(),
+                line
+            ),
+            Notice::WrongGroup { path, line } => write!(
+                f,
+                "error: Wrong group definition in config file: {} at line {}",
+                path.display(),
+                line
+            ),
+            Notice::OptionWithoutGroup { path, line } => write!(
+                f,
+                "error: Found option without preceding group in config file: {} at line: {}",
+                path.display(),
+                line
+            ),
+            Notice::WrongDirective {
+                keyword,
+                path,
+                line,
+            } => write!(
+                f,
+                "error: Wrong '!{}' directive in config file: {} at line {}",
+                keyword,
+                path.display(),
+                line
+            ),
+            Notice::CantReadDir {
+                dir,
+                errno,
+                reason,
+                path,
+                line,
+            } => write!(
+                f,
+                "error: Can't read dir of '{}' (Errcode: {} \"{}\") in config file: {} at line {}",
+                dir.display(),
+                errno,
+                reason,
+                path.display(),
+                line
+            ),
+            Notice::RequiredFileMissing { path } => write!(
+                f,
+                "Could not open required defaults file: {}",
+                path.display()
+            ),
+        }
+    }
+}
+
+/// Receives what the reader finds.
+pub trait Visitor {
+    /// An option in one of the wanted groups.
+    fn option(&mut self, record: &OptionRecord<'_>);
+    /// A warning or error, in reading order.
+    fn notice(&mut self, notice: Notice);
+    /// A file was opened and is about to be read.
+    fn file(&mut self, _path: &Path, _depth: u32) {}
+}
+
+/// The reader stopped: a fatal error in a top-level file (the notice says which).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("fatal error in defaults handling")]
+pub struct Fatal;
+
+/// What happened to one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileStatus {
+    Read,
+    /// Missing or not openable: skipped without a word (an error only for required files).
+    NotFound,
+    /// World-writable: skipped with a warning.
+    Ignored,
+}
+
+/// Streams files through the reader's rules.
+pub struct Reader<'g, V> {
+    groups: &'g GroupSet,
+    visitor: V,
+    home: Option<PathBuf>,
+    /// Extensions that `!includedir` reads (`.cnf`; on Windows also `.ini`).
+    include_exts: &'static [&'static [u8]],
+    scratch: Vec<u8>,
+}
+
+impl<'g, V: Visitor> Reader<'g, V> {
+    pub fn new(groups: &'g GroupSet, visitor: V) -> Self {
+        Reader {
+            groups,
+            visitor,
+            home: std::env::var_os("HOME").map(PathBuf::from),
+            include_exts: if cfg!(windows) {
+                &[b".ini", b".cnf"]
+            } else {
+                &[b".cnf"]
+            },
+            scratch: Vec::with_capacity(MAX_READER_LINE + 2),
+        }
+    }
+
+    /// Uses this home folder for `~/` in include paths instead of `$HOME`.
+    pub fn with_home(mut self, home: Option<PathBuf>) -> Self {
+        self.home = home;
+        self
+    }
+
+    pub fn visitor(&self) -> &V {
+        &self.visitor
+    }
+
+    pub fn into_visitor(self) -> V {
+        self.visitor
+    }
+
+    /// Reads one top-level file. A fatal error (already reported as a notice) is `Err(Fatal)`.
+    pub fn read_top(&mut self, path: &Path) -> Result<FileStatus, Fatal> {
+        self.read_file(path, 0)
+    }
+
+    /// Reads a file that must exist (`--defaults-file`, `--defaults-extra-file`).
+    pub fn read_required(&mut self, path: &Path) -> Result<(), Fatal> {
+        match self.read_file(path, 0)? {
+            FileStatus::NotFound => {
+                self.visitor.notice(Notice::RequiredFileMissing {
+                    path: path.to_path_buf(),
+                });
+                Err(Fatal)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn read_file(&mut self, path: &Path, depth: u32) -> Result<FileStatus, Fatal> {
+        let path = fsio::expand_home(path, self.home.as_deref());
+        let meta = match std::fs::metadata(&path) {
+            Ok(m) => m,
+            Err(_) => return Ok(FileStatus::NotFound),
+        };
+        if fsio::is_world_writable(&meta) && !fsio::write_is_refused(&path) {
+            self.visitor.notice(Notice::WorldWritable { path });
+            return Ok(FileStatus::Ignored);
+        }
+        let file = match File::open(&path) {
+            Ok(f) => f,
+            Err(_) => return Ok(FileStatus::NotFound),
+        };
+        self.visitor.file(&path, depth);
+        self.read_stream(file, &path, depth)?;
+        Ok(FileStatus::Read)
+    }
+
+    fn read_stream(&mut self, file: File, path: &Path, depth: u32) -> Result<(), Fatal> {
+        let mut lines = LineBuffer::new(file);
+        let mut line_no = 0usize;
+        // None: no group header yet; Some(true): a wanted group.
+        let mut in_group: Option<bool> = None;
+        let mut group: Vec<u8> = Vec::new();
+        while let Some(line) = lines.next_line() {
+            line_no += 1;
+            let s = lex::content_of(line);
+            let first = s.iter().position(|&b| !lex::is_space(b));
+            let Some(p) = first else { continue };
+            match s[p] {
+                b'#' | b';' => continue,
+                b'!' => {
+                    let entry = lex::classify(line);
+                    let Entry::Directive(d) = entry else {
+                        unreachable!("a line starting with '!' is a directive")
+                    };
+                    if depth >= MAX_INCLUDE_DEPTH {
+                        self.visitor.notice(Notice::DepthLimit {
+                            directive: s[d.text.clone()].to_vec(),
+                            path: path.to_path_buf(),
+                            line: line_no,
+                        });
+                        continue;
+                    }
+                    let arg = match &d.kind {
+                        DirectiveKind::Unknown => continue,
+                        DirectiveKind::Include(a) | DirectiveKind::IncludeDir(a) => a.clone(),
+                    };
+                    let Ok(arg) = arg else {
+                        self.visitor.notice(Notice::WrongDirective {
+                            keyword: d.kind.keyword(),
+                            path: path.to_path_buf(),
+                            line: line_no,
+                        });
+                        return Err(Fatal);
+                    };
+                    let target = fsio::path_from_bytes(&s[arg]);
+                    if matches!(d.kind, DirectiveKind::IncludeDir(_)) {
+                        self.include_dir(&target, path, line_no, depth)?;
+                    } else {
+                        // Errors inside an included file stop only that file.
+                        let _ = self.read_file(&target, depth + 1);
+                    }
+                }
+                b'[' => {
+                    let Entry::Group { name } = lex::classify(line) else {
+                        self.visitor.notice(Notice::WrongGroup {
+                            path: path.to_path_buf(),
+                            line: line_no,
+                        });
+                        return Err(Fatal);
+                    };
+                    group.clear();
+                    group.extend_from_slice(&s[name]);
+                    in_group = Some(self.groups.matches(&group));
+                }
+                _ => match in_group {
+                    None => {
+                        self.visitor.notice(Notice::OptionWithoutGroup {
+                            path: path.to_path_buf(),
+                            line: line_no,
+                        });
+                        return Err(Fatal);
+                    }
+                    Some(false) => continue,
+                    Some(true) => {
+                        let Entry::Option(o) = lex::classify(line) else {
+                            unreachable!("any other line is an option")
+                        };
+                        self.scratch.clear();
+                        let value = o.value.map(|v| {
+                            decode_value_into(&s[v.inner], &mut self.scratch);
+                            &self.scratch[..]
+                        });
+                        self.visitor.option(&OptionRecord {
+                            file: path,
+                            line: line_no,
+                            depth,
+                            group: &group,
+                            name: &s[o.name],
+                            value,
+                        });
+                    }
+                },
+            }
+        }
+        Ok(())
+    }
+
+    fn include_dir(
+        &mut self,
+        dir: &Path,
+        from: &Path,
+        line: usize,
+        depth: u32,
+    ) -> Result<(), Fatal> {
+        let names = match fsio::sorted_dir_names(dir) {
+            Ok(n) => n,
+            Err(e) => {
+                self.visitor.notice(Notice::CantReadDir {
+                    dir: dir.to_path_buf(),
+                    errno: e.raw_os_error().unwrap_or(0),
+                    reason: fsio::os_reason(&e),
+                    path: from.to_path_buf(),
+                    line,
+                });
+                return Err(Fatal);
+            }
+        };
+        for name in names {
+            let ext = match name.iter().rposition(|&b| b == b'.') {
+                Some(i) => &name[i..],
+                None => &[][..],
+            };
+            if self.include_exts.contains(&ext) {
+                let member = fsio::join_dir(dir, &name);
+                let _ = self.read_file(&member, depth + 1);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads a file in large blocks and hands out reader lines (at most 4094 bytes, ending after a
+/// line feed) without copying them. A read error ends the file, as it ends `fgets`.
+struct LineBuffer<R> {
+    source: R,
+    buf: Vec<u8>,
+    pos: usize,
+    len: usize,
+    eof: bool,
+}
+
+const BLOCK: usize = 256 * 1024;
+
+impl<R: Read> LineBuffer<R> {
+    fn new(source: R) -> Self {
+        LineBuffer {
+            source,
+            buf: vec![0; BLOCK],
+            pos: 0,
+            len: 0,
+            eof: false,
+        }
+    }
+
+    fn fill(&mut self) {
+        if self.pos > 0 {
+            self.buf.copy_within(self.pos..self.len, 0);
+            self.len -= self.pos;
+            self.pos = 0;
+        }
+        while !self.eof && self.len < self.buf.len() {
+            match self.source.read(&mut self.buf[self.len..]) {
+                Ok(0) => self.eof = true,
+                Ok(n) => self.len += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => self.eof = true,
+            }
+            if self.len - self.pos > MAX_READER_LINE {
+                break;
+            }
+        }
+    }
+
+    fn next_line(&mut self) -> Option<&[u8]> {
+        if self.len - self.pos <= MAX_READER_LINE && !self.eof {
+            self.fill();
+        }
+        if self.pos == self.len {
+            return None;
+        }
+        let start = self.pos;
+        let n = lex::reader_line_len(&self.buf[start..self.len]);
+        self.pos += n;
+        Some(&self.buf[start..start + n])
+    }
+}

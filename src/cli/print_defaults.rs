@@ -1,0 +1,89 @@
+//! `mycnf-secure print-defaults`: the options a program would read, printed as
+//! `my_print_defaults` prints them (same bytes on standard output, same exit status).
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::chain::{
+    self, Family, FileOptions, GroupSet, Notice, OptionRecord, Platform, Reader, SearchEnv,
+    Visitor, fsio, groups,
+};
+use crate::cli::{Exit, PrintDefaultsArgs};
+
+/// Collects `--name[=value]` lines; reader messages go to standard error as they come, like the
+/// real reader's.
+struct Printer {
+    out: Vec<u8>,
+}
+
+impl Visitor for Printer {
+    fn option(&mut self, r: &OptionRecord<'_>) {
+        self.out.extend_from_slice(b"--");
+        self.out.extend_from_slice(r.name);
+        if let Some(v) = r.value {
+            self.out.push(b'=');
+            self.out.extend_from_slice(v);
+        }
+        self.out.push(b'\n');
+    }
+
+    fn notice(&mut self, notice: Notice) {
+        eprintln!("{notice}");
+    }
+}
+
+pub fn run(args: PrintDefaultsArgs) -> Exit {
+    if args.no_defaults {
+        return Exit::Success;
+    }
+    let mut names: Vec<Vec<u8>> = args
+        .groups
+        .iter()
+        .map(|g| fsio::path_bytes(Path::new(g)))
+        .collect();
+    if args.mysqld {
+        names.extend(
+            groups::server_groups(&args.server_version)
+                .into_iter()
+                .map(String::into_bytes),
+        );
+    }
+    if names.is_empty() {
+        eprintln!(
+            "mycnf-secure print-defaults: no group given; name the groups to print, e.g. `client mysql` (see --help)"
+        );
+        return Exit::Success;
+    }
+    let suffix = args
+        .defaults_group_suffix
+        .clone()
+        .or_else(|| std::env::var_os("MYSQL_GROUP_SUFFIX"))
+        .map(|s| fsio::path_bytes(Path::new(&s)));
+    let group_set = GroupSet::new(names, suffix.as_deref());
+    let opts = FileOptions {
+        no_defaults: false,
+        defaults_file: args.defaults_file.as_deref().map(fsio::absolute),
+        defaults_extra_file: args.defaults_extra_file.as_deref().map(fsio::absolute),
+    };
+    let files = chain::chain_files(
+        Family::MariaDb,
+        Platform::current(),
+        &SearchEnv::from_process(),
+        &opts,
+    );
+    let mut reader = Reader::new(&group_set, Printer { out: Vec::new() });
+    if chain::read_chain(&mut reader, &files).is_err() {
+        eprintln!("Fatal error in defaults handling. Program aborted");
+        return Exit::Usage;
+    }
+    let out = reader.into_visitor().out;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(&out).and_then(|()| stdout.flush()) {
+        Ok(()) => Exit::Success,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Success,
+        Err(e) => {
+            eprintln!("mycnf-secure: cannot write the output: {e}");
+            Exit::Io
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! mycnf-secure: read, check and edit MySQL/MariaDB option files the way the real clients read
+//! them, and make their TLS settings correct.
+//!
+//! The core ([`optfile`], [`chain`]) never prints; the [`cli`] module is the edge that does.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod chain;
+#[allow(clippy::print_stdout, clippy::print_stderr)]
+pub mod cli;
+pub mod optfile;

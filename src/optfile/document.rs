@@ -1,0 +1,252 @@
+//! The lossless document: an option file as a list of physical lines that keep their raw bytes.
+//! `Document::parse(bytes).to_bytes() == bytes` for every input.
+
+use std::ops::Range;
+
+use super::lex::{self, Entry, MAX_READER_LINE};
+use super::value::decode_value;
+
+/// How a physical line ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineEnding {
+    Lf,
+    CrLf,
+    /// The last line of a file that does not end with a line feed.
+    None,
+}
+
+impl LineEnding {
+    pub fn as_bytes(self) -> &'static [u8] {
+        match self {
+            LineEnding::Lf => b"\n",
+            LineEnding::CrLf => b"\r\n",
+            LineEnding::None => b"",
+        }
+    }
+}
+
+/// Why the reader rejects (or misreads) a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Invalid {
+    /// `[` without `]`: fatal.
+    MissingBracket,
+    /// An option (or a BOM) before the file's first group header: fatal.
+    OptionBeforeGroup,
+    /// `!include`/`!includedir` with nothing after it: fatal.
+    DirectiveWithoutArgument,
+    /// `=value` with no name: the reader's behaviour is undefined.
+    EmptyName,
+}
+
+impl Invalid {
+    pub fn is_fatal(self) -> bool {
+        !matches!(self, Invalid::EmptyName)
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Invalid::MissingBracket => "group header without a closing `]`",
+            Invalid::OptionBeforeGroup => "option before the first group header",
+            Invalid::DirectiveWithoutArgument => "directive without an argument",
+            Invalid::EmptyName => "option with an empty name",
+        }
+    }
+}
+
+/// The kind of a physical line, as the reader sees its first reader line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineKind {
+    Blank,
+    Comment,
+    Group,
+    Option,
+    Directive,
+    Invalid(Invalid),
+}
+
+/// One physical line: its bytes are `doc.bytes()[span]`, line ending included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// 1-based physical line number.
+    pub number: usize,
+    pub span: Range<usize>,
+    pub ending: LineEnding,
+    pub kind: LineKind,
+    /// The reader's view of the line's first reader line (spans relative to `span.start`).
+    pub entry: Entry,
+    /// Index of the group header line that this line falls under, if any.
+    pub group: Option<usize>,
+    /// More than [`MAX_READER_LINE`] bytes: the reader cuts it into several lines.
+    pub too_long: bool,
+}
+
+/// A parsed option file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    bytes: Vec<u8>,
+    lines: Vec<Line>,
+}
+
+impl Document {
+    /// Parses any bytes. Never fails: lines the reader would reject are kept and marked invalid.
+    pub fn parse(bytes: Vec<u8>) -> Document {
+        let mut lines = Vec::new();
+        let mut start = 0;
+        let mut group: Option<usize> = None;
+        let mut number = 0;
+        while start < bytes.len() {
+            number += 1;
+            let (end, ending) = match memchr::memchr(b'\n', &bytes[start..]) {
+                Some(i) => {
+                    let lf = start + i;
+                    let crlf = lf > start && bytes[lf - 1] == b'\r';
+                    (lf + 1, if crlf { LineEnding::CrLf } else { LineEnding::Lf })
+                }
+                None => (bytes.len(), LineEnding::None),
+            };
+            let raw = &bytes[start..end];
+            let first = &raw[..lex::reader_line_len(raw)];
+            let entry = lex::classify(first);
+            let kind = match &entry {
+                Entry::Blank => LineKind::Blank,
+                Entry::Comment => LineKind::Comment,
+                Entry::Group { .. } => LineKind::Group,
+                Entry::BadGroup => LineKind::Invalid(Invalid::MissingBracket),
+                Entry::Directive(d) => match &d.kind {
+                    lex::DirectiveKind::Include(Err(()))
+                    | lex::DirectiveKind::IncludeDir(Err(())) => {
+                        LineKind::Invalid(Invalid::DirectiveWithoutArgument)
+                    }
+                    _ => LineKind::Directive,
+                },
+                Entry::Option(o) => {
+                    if group.is_none() {
+                        LineKind::Invalid(Invalid::OptionBeforeGroup)
+                    } else if o.name.is_empty() {
+                        LineKind::Invalid(Invalid::EmptyName)
+                    } else {
+                        LineKind::Option
+                    }
+                }
+            };
+            let index = lines.len();
+            let header = matches!(entry, Entry::Group { .. });
+            lines.push(Line {
+                number,
+                span: start..end,
+                ending,
+                kind,
+                entry,
+                group: if header { Some(index) } else { group },
+                too_long: end - start - ending.as_bytes().len() > MAX_READER_LINE,
+            });
+            if header {
+                group = Some(index);
+            }
+            start = end;
+        }
+        Document { bytes, lines }
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The file as bytes: exactly the input of [`Document::parse`].
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.bytes.clone()
+    }
+
+    pub fn lines(&self) -> &[Line] {
+        &self.lines
+    }
+
+    /// The raw bytes of a line, line ending included.
+    pub fn raw(&self, line: &Line) -> &[u8] {
+        &self.bytes[line.span.clone()]
+    }
+
+    /// The name of the group a header line opens (bytes as written, trailing blanks removed).
+    pub fn group_name(&self, line: &Line) -> Option<&[u8]> {
+        match &line.entry {
+            Entry::Group { name } => Some(&self.raw(line)[name.clone()]),
+            _ => None,
+        }
+    }
+
+    /// The name of an option line, as written.
+    pub fn option_name(&self, line: &Line) -> Option<&[u8]> {
+        match &line.entry {
+            Entry::Option(o) => Some(&self.raw(line)[o.name.clone()]),
+            _ => None,
+        }
+    }
+
+    /// The decoded value of an option line (`None` for an option without `=`).
+    pub fn option_value(&self, line: &Line) -> Option<Vec<u8>> {
+        match &line.entry {
+            Entry::Option(o) => o
+                .value
+                .as_ref()
+                .map(|v| decode_value(&self.raw(line)[v.inner.clone()])),
+            _ => None,
+        }
+    }
+
+    /// The line ending most lines use (LF for a file with no line ending at all).
+    pub fn dominant_ending(&self) -> LineEnding {
+        let crlf = self
+            .lines
+            .iter()
+            .filter(|l| l.ending == LineEnding::CrLf)
+            .count();
+        let lf = self
+            .lines
+            .iter()
+            .filter(|l| l.ending == LineEnding::Lf)
+            .count();
+        if crlf > lf {
+            LineEnding::CrLf
+        } else {
+            LineEnding::Lf
+        }
+    }
+
+    /// Starts with a UTF-8 byte-order mark (which the reader takes for an option: fatal).
+    pub fn has_bom(&self) -> bool {
+        self.bytes.starts_with(b"\xEF\xBB\xBF")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_then_print_is_the_identity_on_tricky_input() {
+        let input = b"\xEF\xBB\xBF[client]\r\nuser=a # c\r\n\xe9t\xe9=1\n[x\n!include /a.cnf".to_vec();
+        assert_eq!(Document::parse(input.clone()).to_bytes(), input);
+    }
+
+    #[test]
+    fn lines_know_their_group_and_ending() {
+        let doc = Document::parse(b"# top\n[client]\r\nuser=a\n".to_vec());
+        let l = doc.lines();
+        assert_eq!(l[0].group, None);
+        assert_eq!(l[1].kind, LineKind::Group);
+        assert_eq!(l[1].ending, LineEnding::CrLf);
+        assert_eq!(l[2].group, Some(1));
+        assert_eq!(doc.group_name(&l[1]).unwrap(), b"client");
+        assert_eq!(doc.option_value(&l[2]).unwrap(), b"a");
+    }
+
+    #[test]
+    fn a_bom_makes_the_first_line_an_option_before_any_group() {
+        let doc = Document::parse(b"\xEF\xBB\xBF[client]\n".to_vec());
+        assert!(doc.has_bom());
+        assert_eq!(
+            doc.lines()[0].kind,
+            LineKind::Invalid(Invalid::OptionBeforeGroup)
+        );
+    }
+}
