@@ -10,6 +10,39 @@ pub use files::{ChainFile, FileOptions, Platform, SearchEnv, chain_files};
 pub use groups::{Family, GroupSet};
 pub use reader::{Fatal, FileStatus, Notice, OptionRecord, Reader, Visitor};
 
+/// Collects what `my_print_defaults` prints: `--name[=value]` lines, in reading order, and the
+/// reader's messages.
+#[derive(Debug, Default)]
+pub struct ArgvCollector {
+    pub out: Vec<u8>,
+    pub notices: Vec<Notice>,
+}
+
+impl Visitor for ArgvCollector {
+    fn option(&mut self, r: &OptionRecord<'_>) {
+        self.out.extend_from_slice(b"--");
+        self.out.extend_from_slice(r.name);
+        if let Some(v) = r.value {
+            self.out.push(b'=');
+            self.out.extend_from_slice(v);
+        }
+        self.out.push(b'\n');
+    }
+
+    fn notice(&mut self, notice: Notice) {
+        self.notices.push(notice);
+    }
+}
+
+/// What `my_print_defaults` would print for these files and groups: standard output (empty
+/// after a fatal error), the messages, and whether it failed.
+pub fn print_defaults_output(groups: &GroupSet, files: &[ChainFile]) -> (Vec<u8>, Vec<Notice>, bool) {
+    let mut reader = Reader::new(groups, ArgvCollector::default());
+    let fatal = read_chain(&mut reader, files).is_err();
+    let ArgvCollector { out, notices } = reader.into_visitor();
+    (if fatal { Vec::new() } else { out }, notices, fatal)
+}
+
 /// Reads every file of a chain in order. Stops at the first fatal error.
 pub fn read_chain<V: Visitor>(reader: &mut Reader<'_, V>, files: &[ChainFile]) -> Result<(), Fatal> {
     for f in files {

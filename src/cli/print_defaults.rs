@@ -4,33 +4,8 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::chain::{
-    self, Family, FileOptions, GroupSet, Notice, OptionRecord, Platform, Reader, SearchEnv,
-    Visitor, fsio, groups,
-};
+use crate::chain::{self, Family, FileOptions, GroupSet, Platform, SearchEnv, fsio, groups};
 use crate::cli::{Exit, PrintDefaultsArgs};
-
-/// Collects `--name[=value]` lines; reader messages go to standard error as they come, like the
-/// real reader's.
-struct Printer {
-    out: Vec<u8>,
-}
-
-impl Visitor for Printer {
-    fn option(&mut self, r: &OptionRecord<'_>) {
-        self.out.extend_from_slice(b"--");
-        self.out.extend_from_slice(r.name);
-        if let Some(v) = r.value {
-            self.out.push(b'=');
-            self.out.extend_from_slice(v);
-        }
-        self.out.push(b'\n');
-    }
-
-    fn notice(&mut self, notice: Notice) {
-        eprintln!("{notice}");
-    }
-}
 
 pub fn run(args: PrintDefaultsArgs) -> Exit {
     if args.no_defaults {
@@ -71,12 +46,14 @@ pub fn run(args: PrintDefaultsArgs) -> Exit {
         &SearchEnv::from_process(),
         &opts,
     );
-    let mut reader = Reader::new(&group_set, Printer { out: Vec::new() });
-    if chain::read_chain(&mut reader, &files).is_err() {
+    let (out, notices, fatal) = chain::print_defaults_output(&group_set, &files);
+    for notice in &notices {
+        eprintln!("{notice}");
+    }
+    if fatal {
         eprintln!("Fatal error in defaults handling. Program aborted");
         return Exit::Usage;
     }
-    let out = reader.into_visitor().out;
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(&out).and_then(|()| stdout.flush()) {
         Ok(()) => Exit::Success,
