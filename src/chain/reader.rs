@@ -270,7 +270,7 @@ impl<'g, V: Visitor> Reader<'g, V> {
             match s[p] {
                 b'#' | b';' => continue,
                 b'!' => {
-                    let entry = lex::classify(line);
+                    let entry = lex::classify_content(s, p);
                     let Entry::Directive(d) = entry else {
                         unreachable!("a line starting with '!' is a directive")
                     };
@@ -303,7 +303,7 @@ impl<'g, V: Visitor> Reader<'g, V> {
                     }
                 }
                 b'[' => {
-                    let Entry::Group { name } = lex::classify(line) else {
+                    let Entry::Group { name } = lex::classify_content(s, p) else {
                         self.visitor.notice(Notice::WrongGroup {
                             path: path.to_path_buf(),
                             line: line_no,
@@ -324,7 +324,7 @@ impl<'g, V: Visitor> Reader<'g, V> {
                     }
                     Some(false) => continue,
                     Some(true) => {
-                        let Entry::Option(o) = lex::classify(line) else {
+                        let Entry::Option(o) = lex::classify_content(s, p) else {
                             unreachable!("any other line is an option")
                         };
                         self.scratch.clear();

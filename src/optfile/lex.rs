@@ -158,7 +158,12 @@ fn trim_end(s: &[u8], start: usize, mut end: usize) -> usize {
 /// Classifies one reader line (as produced by [`ReaderLines`], line feed included).
 pub fn classify(line: &[u8]) -> Entry {
     let s = content_of(line);
-    let p = skip_space(s, 0);
+    classify_content(s, skip_space(s, 0))
+}
+
+/// [`classify`] for a line already cut at its NUL byte (`s`), whose first non-blank byte is at
+/// `p` (`s.len()` when there is none).
+pub fn classify_content(s: &[u8], p: usize) -> Entry {
     if p == s.len() {
         return Entry::Blank;
     }
