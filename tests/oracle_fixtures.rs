@@ -72,7 +72,8 @@ fn compare(name: &str, cwd: &Path, theirs: &Output, mine: &Output) -> Option<Str
             ));
         }
     }
-    (!problems.is_empty()).then(|| format!("{name} (cwd {}):\n{}", cwd.display(), problems.join("\n")))
+    (!problems.is_empty())
+        .then(|| format!("{name} (cwd {}):\n{}", cwd.display(), problems.join("\n")))
 }
 
 #[test]
@@ -118,5 +119,50 @@ fn print_defaults_matches_my_print_defaults_on_every_fixture() {
         "{} of {compared} runs disagree:\n\n{}",
         failures.len(),
         failures.join("\n\n")
+    );
+}
+
+#[test]
+fn encoded_values_read_back_exactly_through_my_print_defaults() {
+    let Some(oracle) = oracle() else { return };
+    let values: &[&[u8]] = &[
+        b"/etc/mysql/ca.pem",
+        b"/srv/my certs/ca #1.pem",
+        b"C:\\Program Files\\MariaDB\\ca.pem",
+        b"p@ss w0rd#\"'\\",
+        b"it's",
+        b" leading and trailing ",
+        b"tab\there",
+        b"\xa0nbsp\xa0",
+        b"semi;colon",
+        b"\"fully quoted\"",
+        b"'single'",
+        b"back\\",
+        b"",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("encoded.cnf");
+    let mut text = b"[client]\n".to_vec();
+    let mut expected = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        let enc = mycnf_secure::optfile::encode_value(v).unwrap();
+        text.extend_from_slice(format!("v{i} = ").as_bytes());
+        text.extend_from_slice(&enc);
+        text.push(b'\n');
+        expected.extend_from_slice(format!("--v{i}=").as_bytes());
+        expected.extend_from_slice(v);
+        expected.push(b'\n');
+    }
+    std::fs::write(&file, &text).unwrap();
+    let out = clean_command(&oracle, dir.path())
+        .arg(format!("--defaults-file={}", file.display()))
+        .arg("client")
+        .output()
+        .unwrap();
+    assert_eq!(
+        show(&out.stdout),
+        show(&expected),
+        "file:\n{}",
+        show(&text)
     );
 }

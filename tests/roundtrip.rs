@@ -40,8 +40,8 @@ fn every_fixture_round_trips_byte_for_byte() {
 /// Bytes biased towards the characters that matter to the reader.
 fn cnf_bytes() -> impl Strategy<Value = Vec<u8>> {
     let special = prop::sample::select(vec![
-        b'[', b']', b'#', b';', b'!', b'=', b'"', b'\'', b'\\', b'\n', b'\r', b' ', b'\t', 0,
-        0xa0, 0xef, 0xbb, 0xbf, b'a', b's',
+        b'[', b']', b'#', b';', b'!', b'=', b'"', b'\'', b'\\', b'\n', b'\r', b' ', b'\t', 0, 0xa0,
+        0xef, 0xbb, 0xbf, b'a', b's',
     ]);
     prop::collection::vec(prop_oneof![3 => special, 1 => any::<u8>()], 0..400)
 }

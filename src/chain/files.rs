@@ -262,7 +262,12 @@ mod tests {
             install_dir: Some("C:\\Program Files\\MariaDB 10.11".into()),
             ..SearchEnv::default()
         };
-        let files = chain_files(Family::MariaDb, Platform::Windows, &e, &FileOptions::default());
+        let files = chain_files(
+            Family::MariaDb,
+            Platform::Windows,
+            &e,
+            &FileOptions::default(),
+        );
         let p: Vec<String> = paths(files).iter().map(|x| x.replace('\\', "/")).collect();
         assert_eq!(p[0], "C:/Windows/my.ini");
         assert_eq!(p[1], "C:/Windows/my.cnf");
@@ -274,12 +279,27 @@ mod tests {
     fn rpm_sysconfdir_replaces_etc_for_mariadb_and_follows_it_for_mysql() {
         let mut e = env();
         e.sysconfdir = Some("/opt/etc".into());
-        let ma = paths(chain_files(Family::MariaDb, Platform::Unix, &e, &FileOptions::default()));
+        let ma = paths(chain_files(
+            Family::MariaDb,
+            Platform::Unix,
+            &e,
+            &FileOptions::default(),
+        ));
         assert_eq!(ma, ["/opt/etc/my.cnf", "/home/u/.my.cnf"]);
-        let my = paths(chain_files(Family::MySql, Platform::Unix, &e, &FileOptions::default()));
+        let my = paths(chain_files(
+            Family::MySql,
+            Platform::Unix,
+            &e,
+            &FileOptions::default(),
+        ));
         assert_eq!(
             my,
-            ["/etc/my.cnf", "/etc/mysql/my.cnf", "/opt/etc/my.cnf", "/home/u/.my.cnf"]
+            [
+                "/etc/my.cnf",
+                "/etc/mysql/my.cnf",
+                "/opt/etc/my.cnf",
+                "/home/u/.my.cnf"
+            ]
         );
     }
 }

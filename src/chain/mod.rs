@@ -36,7 +36,10 @@ impl Visitor for ArgvCollector {
 
 /// What `my_print_defaults` would print for these files and groups: standard output (empty
 /// after a fatal error), the messages, and whether it failed.
-pub fn print_defaults_output(groups: &GroupSet, files: &[ChainFile]) -> (Vec<u8>, Vec<Notice>, bool) {
+pub fn print_defaults_output(
+    groups: &GroupSet,
+    files: &[ChainFile],
+) -> (Vec<u8>, Vec<Notice>, bool) {
     let mut reader = Reader::new(groups, ArgvCollector::default());
     let fatal = read_chain(&mut reader, files).is_err();
     let ArgvCollector { out, notices } = reader.into_visitor();
@@ -44,7 +47,10 @@ pub fn print_defaults_output(groups: &GroupSet, files: &[ChainFile]) -> (Vec<u8>
 }
 
 /// Reads every file of a chain in order. Stops at the first fatal error.
-pub fn read_chain<V: Visitor>(reader: &mut Reader<'_, V>, files: &[ChainFile]) -> Result<(), Fatal> {
+pub fn read_chain<V: Visitor>(
+    reader: &mut Reader<'_, V>,
+    files: &[ChainFile],
+) -> Result<(), Fatal> {
     for f in files {
         if f.required {
             reader.read_required(&f.path)?;

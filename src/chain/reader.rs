@@ -72,7 +72,10 @@ pub enum Notice {
 impl Notice {
     /// Whether the real reader calls this an error (as opposed to a warning).
     pub fn is_error(&self) -> bool {
-        !matches!(self, Notice::WorldWritable { .. } | Notice::DepthLimit { .. })
+        !matches!(
+            self,
+            Notice::WorldWritable { .. } | Notice::DepthLimit { .. }
+        )
     }
 
     /// The file and line the notice is about, if it has one.

@@ -11,7 +11,8 @@ pub mod print_defaults;
 
 pub use exit::Exit;
 
-const ABOUT: &str = "Make the TLS settings of MySQL and MariaDB clients correct, reviewable and scriptable.";
+const ABOUT: &str =
+    "Make the TLS settings of MySQL and MariaDB clients correct, reviewable and scriptable.";
 
 #[derive(Debug, Parser)]
 #[command(name = "mycnf-secure", version, about = ABOUT, propagate_version = true)]

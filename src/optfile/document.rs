@@ -100,7 +100,14 @@ impl Document {
                 Some(i) => {
                     let lf = start + i;
                     let crlf = lf > start && bytes[lf - 1] == b'\r';
-                    (lf + 1, if crlf { LineEnding::CrLf } else { LineEnding::Lf })
+                    (
+                        lf + 1,
+                        if crlf {
+                            LineEnding::CrLf
+                        } else {
+                            LineEnding::Lf
+                        },
+                    )
                 }
                 None => (bytes.len(), LineEnding::None),
             };
@@ -224,7 +231,8 @@ mod tests {
 
     #[test]
     fn parse_then_print_is_the_identity_on_tricky_input() {
-        let input = b"\xEF\xBB\xBF[client]\r\nuser=a # c\r\n\xe9t\xe9=1\n[x\n!include /a.cnf".to_vec();
+        let input =
+            b"\xEF\xBB\xBF[client]\r\nuser=a # c\r\n\xe9t\xe9=1\n[x\n!include /a.cnf".to_vec();
         assert_eq!(Document::parse(input.clone()).to_bytes(), input);
     }
 

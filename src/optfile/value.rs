@@ -113,7 +113,10 @@ mod tests {
 
     #[test]
     fn plain_values_are_written_unquoted() {
-        assert_eq!(encode_value(b"/etc/mysql/ca.pem").unwrap(), b"/etc/mysql/ca.pem");
+        assert_eq!(
+            encode_value(b"/etc/mysql/ca.pem").unwrap(),
+            b"/etc/mysql/ca.pem"
+        );
     }
 
     #[test]
@@ -131,7 +134,12 @@ mod tests {
             let mut line = b"ssl-ca=".to_vec();
             line.extend_from_slice(&enc);
             line.push(b'\n');
-            assert_eq!(read_back(&line).unwrap(), v, "{}", String::from_utf8_lossy(&enc));
+            assert_eq!(
+                read_back(&line).unwrap(),
+                v,
+                "{}",
+                String::from_utf8_lossy(&enc)
+            );
         }
     }
 
