@@ -159,10 +159,5 @@ fn encoded_values_read_back_exactly_through_my_print_defaults() {
         .arg("client")
         .output()
         .unwrap();
-    assert_eq!(
-        show(&out.stdout),
-        show(&expected),
-        "file:\n{}",
-        show(&text)
-    );
+    assert_eq!(show(&out.stdout), show(&expected), "file:\n{}", show(&text));
 }
