@@ -5,6 +5,7 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod cert;
 pub mod chain;
 #[allow(clippy::print_stdout, clippy::print_stderr)]
 pub mod cli;

@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 pub mod exit;
+pub mod inspect_ca;
+pub mod output;
 pub mod print_defaults;
 
 pub use exit::Exit;
@@ -33,6 +35,33 @@ pub enum Command {
             mycnf-secure print-defaults mysql client client-server client-mariadb"
     )]
     PrintDefaults(PrintDefaultsArgs),
+    /// Check that a file is a CA certificate (or bundle) clients can use for ssl-ca.
+    #[command(
+        name = "inspect-ca",
+        after_help = "Exit status: 0 usable, 3 not a usable CA file, 4 the file cannot be read.\n\n\
+            Examples:\n  \
+            mycnf-secure inspect-ca fixtures/certs/demo-ca.pem\n  \
+            mycnf-secure inspect-ca /etc/ssl/certs/ca-certificates.crt --format json\n  \
+            pbpaste | mycnf-secure inspect-ca -"
+    )]
+    InspectCa(InspectCaArgs),
+}
+
+/// Output format for commands that print a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectCaArgs {
+    /// The CA file (PEM); `-` reads it from standard input.
+    #[arg(value_name = "CA.pem")]
+    pub ca: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -79,6 +108,7 @@ where
     };
     match cli.command {
         Command::PrintDefaults(args) => print_defaults::run(args),
+        Command::InspectCa(args) => inspect_ca::run(args),
     }
 }
 

@@ -1,7 +1,6 @@
 //! `mycnf-secure print-defaults`: the options a program would read, printed as
 //! `my_print_defaults` prints them (same bytes on standard output, same exit status).
 
-use std::io::Write;
 use std::path::Path;
 
 use crate::chain::{self, Family, FileOptions, GroupSet, Platform, SearchEnv, fsio, groups};
@@ -54,13 +53,8 @@ pub fn run(args: PrintDefaultsArgs) -> Exit {
         eprintln!("Fatal error in defaults handling. Program aborted");
         return Exit::Usage;
     }
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(&out).and_then(|()| stdout.flush()) {
+    match super::output::emit(&out) {
         Ok(()) => Exit::Success,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Success,
-        Err(e) => {
-            eprintln!("mycnf-secure: cannot write the output: {e}");
-            Exit::Io
-        }
+        Err(exit) => exit,
     }
 }

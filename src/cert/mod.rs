@@ -1,0 +1,541 @@
+//! Certificate validation for `ssl-ca`: PEM framing ([`pemscan`]), X.509 checks (x509-parser,
+//! with signature verification) and the operating system's trust store ([`store`]).
+//!
+//! [`inspect`] is pure: it takes the file's bytes, the time and the trust store, and returns a
+//! [`CaReport`] whose findings say, with lines, whether the file can serve as a CA file.
+
+pub mod pemscan;
+pub mod store;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use x509_parser::prelude::*;
+use x509_parser::public_key::PublicKey;
+
+pub use store::TrustStore;
+
+/// Expiry closer than this is a warning.
+pub const EXPIRY_WARNING_DAYS: i64 = 30;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One problem, with a stable code, the line and certificate it concerns and a hint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub severity: Severity,
+    pub code: &'static str,
+    pub message: String,
+    pub hint: Option<String>,
+    pub line: Option<usize>,
+    /// 1-based index of the certificate in the file.
+    pub certificate: Option<usize>,
+}
+
+impl Finding {
+    pub fn error(code: &'static str, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Finding {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            hint: Some(hint.into()).filter(|h: &String| !h.is_empty()),
+            line: None,
+            certificate: None,
+        }
+    }
+
+    pub fn warning(
+        code: &'static str,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
+        Finding {
+            severity: Severity::Warning,
+            ..Finding::error(code, message, hint)
+        }
+    }
+
+    pub fn at_line(mut self, line: usize) -> Self {
+        self.line = Some(line);
+        self
+    }
+
+    fn for_cert(mut self, c: &CertInfo) -> Self {
+        self.line = Some(c.line);
+        self.certificate = Some(c.index);
+        self
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Self-signed CA.
+    Root,
+    /// CA signed by another CA.
+    Intermediate,
+    /// Not a CA: a server or client certificate.
+    Leaf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeStatus {
+    Valid,
+    Expired,
+    NotYetValid,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyInfo {
+    /// `RSA`, `EC`, `Ed25519`, `DSA` or `unknown`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub bits: usize,
+    pub curve: Option<String>,
+}
+
+/// What one certificate is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CertInfo {
+    pub index: usize,
+    /// Line of its BEGIN marker.
+    pub line: usize,
+    pub role: Role,
+    pub subject: String,
+    pub issuer: String,
+    pub self_signed: bool,
+    pub version: u32,
+    pub serial: String,
+    pub sha256: String,
+    pub not_before: String,
+    pub not_after: String,
+    pub validity: TimeStatus,
+    /// Whole days until `not_after` (negative once expired).
+    pub days_left: i64,
+    pub key: KeyInfo,
+    pub signature_algorithm: String,
+    /// basicConstraints CA flag; `None` when the extension is absent.
+    pub ca: Option<bool>,
+    pub path_len: Option<u32>,
+    /// keyUsage bits that are set; `None` when the extension is absent.
+    pub key_usage: Option<Vec<&'static str>>,
+    pub san: Vec<String>,
+    /// Also in the operating system's trust store (a public root).
+    pub in_system_store: bool,
+    /// Usable as a trust anchor now: a CA, in date, no error of its own.
+    pub usable: bool,
+}
+
+/// The verdict on a CA file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaReport {
+    pub usable: bool,
+    pub certificates: Vec<CertInfo>,
+    /// How many usable CA certificates the file holds.
+    pub usable_cas: usize,
+    /// How many certificates are also in the system trust store.
+    pub public_roots: usize,
+    pub findings: Vec<Finding>,
+}
+
+impl CaReport {
+    pub fn errors(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+    }
+
+    /// The file holds public roots (a system bundle): only VERIFY_IDENTITY makes sense.
+    pub fn has_public_roots(&self) -> bool {
+        self.public_roots > 0
+    }
+
+    /// SHA-256 fingerprint (hex, no separators) of the first usable CA: names installed copies.
+    pub fn anchor_fingerprint(&self) -> Option<String> {
+        self.certificates
+            .iter()
+            .find(|c| c.usable)
+            .map(|c| c.sha256.replace(':', "").to_lowercase())
+    }
+}
+
+/// Validates a CA file's bytes at time `now` (Unix seconds).
+pub fn inspect(bytes: &[u8], now: i64, store: Option<&TrustStore>) -> CaReport {
+    let (blocks, mut findings) = pemscan::scan(bytes);
+    let mut parsed = Vec::new();
+    for (i, block) in blocks.iter().enumerate() {
+        match X509Certificate::from_der(&block.der) {
+            Ok((_, cert)) => parsed.push((block, cert)),
+            Err(e) => findings.push(
+                Finding::error(
+                    "CA201",
+                    format!(
+                        "certificate {} (line {}) is not a valid X.509 certificate: {e}",
+                        i + 1,
+                        block.line
+                    ),
+                    "one broken certificate makes the whole file unusable: copy the file again",
+                )
+                .at_line(block.line),
+            ),
+        }
+    }
+    let framing_ok = findings.is_empty();
+
+    let mut infos: Vec<CertInfo> = parsed
+        .iter()
+        .enumerate()
+        .map(|(i, (block, cert))| describe(i + 1, block.line, cert, now, store))
+        .collect();
+
+    let mut cert_errors = vec![false; infos.len()];
+    for (i, (_, cert)) in parsed.iter().enumerate() {
+        let mut out = Vec::new();
+        check_one(&infos[i], cert, &parsed, &mut out);
+        for f in out {
+            if f.severity == Severity::Error {
+                cert_errors[i] = true;
+            }
+            findings.push(f.for_cert(&infos[i]));
+        }
+    }
+    for (i, info) in infos.iter_mut().enumerate() {
+        info.usable =
+            info.role != Role::Leaf && info.validity == TimeStatus::Valid && !cert_errors[i];
+    }
+    let usable_cas = infos.iter().filter(|c| c.usable).count();
+
+    // Time: an error when it leaves the file without a usable CA, a warning in a bundle.
+    for info in &infos {
+        let (code, what) = match info.validity {
+            TimeStatus::Valid => {
+                if info.days_left < EXPIRY_WARNING_DAYS {
+                    findings.push(
+                        Finding::warning(
+                            "CA302",
+                            format!(
+                                "certificate {} ({}) expires in {} days, on {}",
+                                info.index, info.subject, info.days_left, info.not_after
+                            ),
+                            "get the renewed CA from your provider before then",
+                        )
+                        .for_cert(info),
+                    );
+                }
+                continue;
+            }
+            TimeStatus::Expired => ("CA301", format!("expired on {}", info.not_after)),
+            TimeStatus::NotYetValid => {
+                ("CA303", format!("is not valid before {}", info.not_before))
+            }
+        };
+        let message = format!("certificate {} ({}) {what}", info.index, info.subject);
+        let f = if usable_cas == 0 {
+            Finding::error(
+                code,
+                message,
+                "clients will refuse every server with this CA; get the current CA certificate",
+            )
+        } else {
+            Finding::warning(code, message, "other CAs in the file are still usable")
+        };
+        findings.push(f.for_cert(info));
+    }
+
+    let public_roots = infos.iter().filter(|c| c.in_system_store).count();
+    findings.sort_by_key(|f| (f.line.unwrap_or(0), std::cmp::Reverse(f.severity)));
+    let usable =
+        framing_ok && usable_cas > 0 && !findings.iter().any(|f| f.severity == Severity::Error);
+    CaReport {
+        usable,
+        certificates: infos,
+        usable_cas,
+        public_roots,
+        findings,
+    }
+}
+
+fn check_one(
+    info: &CertInfo,
+    cert: &X509Certificate<'_>,
+    all: &[(&pemscan::CertBlock, X509Certificate<'_>)],
+    out: &mut Vec<Finding>,
+) {
+    match (info.role, info.ca) {
+        (Role::Leaf, _) => {
+            let names = if info.san.is_empty() {
+                String::new()
+            } else {
+                format!(", for {}", info.san.join(", "))
+            };
+            out.push(Finding::error(
+                "CA202",
+                format!(
+                    "certificate {} ({}) is not a CA: it is a server or client certificate{names}",
+                    info.index, info.subject
+                ),
+                "ssl-ca needs the certificate of the CA that signed the server's certificate, not the server's own certificate; ask your provider for the CA (root) certificate",
+            ));
+            return;
+        }
+        (_, None) => out.push(Finding::warning(
+            "CA203",
+            format!(
+                "certificate {} ({}) is a self-signed v{} root without basicConstraints",
+                info.index, info.subject, info.version
+            ),
+            "clients accept such legacy roots, but a modern CA certificate says CA:TRUE",
+        )),
+        _ => {}
+    }
+    if let Some(ku) = &info.key_usage {
+        if !ku.contains(&"keyCertSign") {
+            out.push(Finding::error(
+                "CA204",
+                format!(
+                    "certificate {} ({}) has keyUsage without keyCertSign: it may not sign certificates",
+                    info.index, info.subject
+                ),
+                "TLS libraries reject a chain through this certificate; use the provider's CA certificate",
+            ));
+        }
+    }
+    if info.self_signed {
+        if cert.verify_signature(None).is_err() {
+            out.push(Finding::error(
+                "CA205",
+                format!(
+                    "the self-signature of certificate {} ({}) does not verify",
+                    info.index, info.subject
+                ),
+                "the certificate is damaged or was altered; copy it again",
+            ));
+        }
+    } else {
+        let issuer = all
+            .iter()
+            .find(|(_, c)| c.subject().as_raw() == cert.issuer().as_raw());
+        match issuer {
+            None => out.push(Finding::warning(
+                "CA206",
+                format!(
+                    "the issuer of certificate {} ({}), {}, is not in the file",
+                    info.index, info.subject, info.issuer
+                ),
+                "the chain can still verify if the server sends it, or if the root is in another ssl-ca file; add the root to be sure",
+            )),
+            Some((_, parent)) => {
+                if cert.verify_signature(Some(parent.public_key())).is_err() {
+                    out.push(Finding::error(
+                        "CA207",
+                        format!(
+                            "the signature on certificate {} ({}) does not verify with its issuer's key",
+                            info.index, info.subject
+                        ),
+                        "the issuer in the file is not the one that signed it (a renewed CA?); get the matching chain",
+                    ));
+                }
+            }
+        }
+    }
+    if info.key.kind == "RSA" && info.key.bits < 2048 {
+        out.push(Finding::warning(
+            "CA401",
+            format!(
+                "certificate {} ({}) has a weak {}-bit RSA key",
+                info.index, info.subject, info.key.bits
+            ),
+            "current TLS libraries may refuse keys under 2048 bits",
+        ));
+    }
+    if !info.self_signed && weak_hash(&info.signature_algorithm) {
+        out.push(Finding::warning(
+            "CA402",
+            format!(
+                "certificate {} ({}) is signed with {}",
+                info.index, info.subject, info.signature_algorithm
+            ),
+            "SHA-1 and MD5 signatures are refused by current TLS libraries",
+        ));
+    }
+}
+
+fn weak_hash(alg: &str) -> bool {
+    alg.starts_with("sha1") || alg.starts_with("md5") || alg == "ecdsa-with-SHA1"
+}
+
+fn describe(
+    index: usize,
+    line: usize,
+    cert: &X509Certificate<'_>,
+    now: i64,
+    store: Option<&TrustStore>,
+) -> CertInfo {
+    let fingerprint: [u8; 32] = Sha256::digest(cert.as_raw()).into();
+    let sha256 = fingerprint
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":");
+    let self_signed = cert.subject().as_raw() == cert.issuer().as_raw();
+    let bc = cert.basic_constraints().ok().flatten();
+    let ca = bc.as_ref().map(|b| b.value.ca);
+    let role = match ca {
+        Some(true) if self_signed => Role::Root,
+        Some(true) => Role::Intermediate,
+        Some(false) => Role::Leaf,
+        // Legacy roots (v1, or v3 without basicConstraints) count as CAs when self-signed.
+        None if self_signed => Role::Root,
+        None => Role::Leaf,
+    };
+    let nb = cert.validity().not_before.timestamp();
+    let na = cert.validity().not_after.timestamp();
+    let validity = if now < nb {
+        TimeStatus::NotYetValid
+    } else if now > na {
+        TimeStatus::Expired
+    } else {
+        TimeStatus::Valid
+    };
+    CertInfo {
+        index,
+        line,
+        role,
+        subject: cert.subject().to_string(),
+        issuer: cert.issuer().to_string(),
+        self_signed,
+        version: cert.version().0 + 1,
+        serial: cert.raw_serial_as_string(),
+        sha256,
+        not_before: rfc3339(nb),
+        not_after: rfc3339(na),
+        validity,
+        days_left: (na - now).div_euclid(86_400),
+        key: key_info(cert),
+        signature_algorithm: signature_name(&cert.signature_algorithm.algorithm.to_id_string()),
+        ca,
+        path_len: bc.and_then(|b| b.value.path_len_constraint),
+        key_usage: cert
+            .key_usage()
+            .ok()
+            .flatten()
+            .map(|ku| key_usage_names(ku.value)),
+        san: cert
+            .subject_alternative_name()
+            .ok()
+            .flatten()
+            .map(|s| s.value.general_names.iter().map(general_name).collect())
+            .unwrap_or_default(),
+        in_system_store: store.is_some_and(|s| s.contains(&fingerprint)),
+        usable: false,
+    }
+}
+
+fn rfc3339(ts: i64) -> String {
+    ::time::OffsetDateTime::from_unix_timestamp(ts)
+        .ok()
+        .and_then(|t| {
+            t.format(&::time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| ts.to_string())
+}
+
+fn key_info(cert: &X509Certificate<'_>) -> KeyInfo {
+    let spki = cert.public_key();
+    let alg = spki.algorithm.algorithm.to_id_string();
+    let curve = spki
+        .algorithm
+        .parameters
+        .as_ref()
+        .and_then(|p| p.as_oid().ok())
+        .map(|oid| curve_name(&oid.to_id_string()));
+    let (kind, bits) = match spki.parsed() {
+        Ok(PublicKey::RSA(rsa)) => ("RSA", rsa.key_size()),
+        Ok(PublicKey::EC(ec)) => ("EC", ec.key_size()),
+        Ok(PublicKey::DSA(y)) => ("DSA", y.len() * 8),
+        _ if alg == "1.3.101.112" => ("Ed25519", 256),
+        _ if alg == "1.3.101.113" => ("Ed448", 456),
+        _ => ("unknown", 0),
+    };
+    KeyInfo {
+        kind: kind.to_string(),
+        bits,
+        curve: if kind == "EC" { curve } else { None },
+    }
+}
+
+fn curve_name(oid: &str) -> String {
+    match oid {
+        "1.2.840.10045.3.1.7" => "P-256".into(),
+        "1.3.132.0.34" => "P-384".into(),
+        "1.3.132.0.35" => "P-521".into(),
+        other => other.into(),
+    }
+}
+
+fn signature_name(oid: &str) -> String {
+    match oid {
+        "1.2.840.113549.1.1.4" => "md5WithRSAEncryption",
+        "1.2.840.113549.1.1.5" => "sha1WithRSAEncryption",
+        "1.2.840.113549.1.1.11" => "sha256WithRSAEncryption",
+        "1.2.840.113549.1.1.12" => "sha384WithRSAEncryption",
+        "1.2.840.113549.1.1.13" => "sha512WithRSAEncryption",
+        "1.2.840.113549.1.1.10" => "rsassaPss",
+        "1.2.840.10045.4.1" => "ecdsa-with-SHA1",
+        "1.2.840.10045.4.3.2" => "ecdsa-with-SHA256",
+        "1.2.840.10045.4.3.3" => "ecdsa-with-SHA384",
+        "1.2.840.10045.4.3.4" => "ecdsa-with-SHA512",
+        "1.3.101.112" => "Ed25519",
+        "1.3.101.113" => "Ed448",
+        other => return other.to_string(),
+    }
+    .to_string()
+}
+
+fn key_usage_names(ku: &x509_parser::extensions::KeyUsage) -> Vec<&'static str> {
+    let all = [
+        (ku.digital_signature(), "digitalSignature"),
+        (ku.non_repudiation(), "nonRepudiation"),
+        (ku.key_encipherment(), "keyEncipherment"),
+        (ku.data_encipherment(), "dataEncipherment"),
+        (ku.key_agreement(), "keyAgreement"),
+        (ku.key_cert_sign(), "keyCertSign"),
+        (ku.crl_sign(), "cRLSign"),
+        (ku.encipher_only(), "encipherOnly"),
+        (ku.decipher_only(), "decipherOnly"),
+    ];
+    all.into_iter()
+        .filter(|(set, _)| *set)
+        .map(|(_, n)| n)
+        .collect()
+}
+
+fn general_name(n: &GeneralName<'_>) -> String {
+    match n {
+        GeneralName::DNSName(d) => format!("DNS:{d}"),
+        GeneralName::IPAddress(ip) => match ip.len() {
+            4 => format!("IP:{}", std::net::Ipv4Addr::new(ip[0], ip[1], ip[2], ip[3])),
+            16 => {
+                let mut a = [0u8; 16];
+                a.copy_from_slice(ip);
+                format!("IP:{}", std::net::Ipv6Addr::from(a))
+            }
+            _ => "IP:?".into(),
+        },
+        GeneralName::RFC822Name(e) => format!("email:{e}"),
+        GeneralName::URI(u) => format!("URI:{u}"),
+        other => format!("{other:?}"),
+    }
+}
