@@ -311,16 +311,22 @@ fn check_one(
             ));
         }
     }
-    if info.self_signed {
-        if cert.verify_signature(None).is_err() {
-            out.push(Finding::error(
+    if info.self_signed && info.in_system_store {
+        // Byte-identical to a root of the operating system's trust store: the store vouches for
+        // it, so its self-signature adds nothing (and verifying 140 of them is most of the time).
+    } else if info.self_signed {
+        match cert.verify_signature(None) {
+            Ok(()) => {}
+            Err(X509Error::SignatureUnsupportedAlgorithm) => out.push(unverifiable(info)),
+            Err(_) if small_rsa(cert.public_key()) => out.push(unverifiable(info)),
+            Err(_) => out.push(Finding::error(
                 "CA205",
                 format!(
                     "the self-signature of certificate {} ({}) does not verify",
                     info.index, info.subject
                 ),
                 "the certificate is damaged or was altered; copy it again",
-            ));
+            )),
         }
     } else {
         let issuer = all
@@ -335,8 +341,11 @@ fn check_one(
                 ),
                 "the chain can still verify if the server sends it, or if the root is in another ssl-ca file; add the root to be sure",
             )),
-            Some((_, parent)) => {
-                if cert.verify_signature(Some(parent.public_key())).is_err() {
+            Some((_, parent)) => match cert.verify_signature(Some(parent.public_key())) {
+                Ok(()) => {}
+                Err(X509Error::SignatureUnsupportedAlgorithm) => out.push(unverifiable(info)),
+                Err(_) if small_rsa(parent.public_key()) => out.push(unverifiable(info)),
+                Err(_) => {
                     out.push(Finding::error(
                         "CA207",
                         format!(
@@ -346,7 +355,7 @@ fn check_one(
                         "the issuer in the file is not the one that signed it (a renewed CA?); get the matching chain",
                     ));
                 }
-            }
+            },
         }
     }
     if info.key.kind == "RSA" && info.key.bits < 2048 {
@@ -369,6 +378,23 @@ fn check_one(
             "SHA-1 and MD5 signatures are refused by current TLS libraries",
         ));
     }
+}
+
+/// An RSA key under 2048 bits: the verifier (ring) refuses such keys outright, so a failed check
+/// says nothing about the signature.
+fn small_rsa(spki: &SubjectPublicKeyInfo<'_>) -> bool {
+    matches!(spki.parsed(), Ok(PublicKey::RSA(k)) if k.key_size() < 2048)
+}
+
+fn unverifiable(info: &CertInfo) -> Finding {
+    Finding::warning(
+        "CA208",
+        format!(
+            "the signature on certificate {} ({}) uses {}, which cannot be verified here",
+            info.index, info.subject, info.signature_algorithm
+        ),
+        "clients with current TLS libraries may not verify it either",
+    )
 }
 
 fn weak_hash(alg: &str) -> bool {

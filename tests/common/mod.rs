@@ -95,3 +95,5 @@ pub fn ours() -> PathBuf {
 pub fn show(bytes: &[u8]) -> String {
     bytes.escape_ascii().to_string().replace("\\n", "\\n\n")
 }
+
+pub mod certs;
