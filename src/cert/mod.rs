@@ -299,17 +299,17 @@ fn check_one(
         )),
         _ => {}
     }
-    if let Some(ku) = &info.key_usage {
-        if !ku.contains(&"keyCertSign") {
-            out.push(Finding::error(
-                "CA204",
-                format!(
-                    "certificate {} ({}) has keyUsage without keyCertSign: it may not sign certificates",
-                    info.index, info.subject
-                ),
-                "TLS libraries reject a chain through this certificate; use the provider's CA certificate",
-            ));
-        }
+    if let Some(ku) = &info.key_usage
+        && !ku.contains(&"keyCertSign")
+    {
+        out.push(Finding::error(
+            "CA204",
+            format!(
+                "certificate {} ({}) has keyUsage without keyCertSign: it may not sign certificates",
+                info.index, info.subject
+            ),
+            "TLS libraries reject a chain through this certificate; use the provider's CA certificate",
+        ));
     }
     if info.self_signed && info.in_system_store {
         // Byte-identical to a root of the operating system's trust store: the store vouches for
