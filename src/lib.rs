@@ -5,8 +5,11 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod apply;
 pub mod cert;
 pub mod chain;
 #[allow(clippy::print_stdout, clippy::print_stderr)]
 pub mod cli;
+pub mod diagnostic;
 pub mod optfile;
+pub mod tls;

@@ -46,6 +46,30 @@ pub fn print_defaults_output(
     (if fatal { Vec::new() } else { out }, notices, fatal)
 }
 
+/// Collects every option of the wanted groups with its provenance.
+#[derive(Debug, Default)]
+pub struct OptionCollector {
+    pub options: Vec<crate::tls::outcome::Opt>,
+    pub notices: Vec<Notice>,
+    pub files: Vec<std::path::PathBuf>,
+}
+
+impl Visitor for OptionCollector {
+    fn option(&mut self, r: &OptionRecord<'_>) {
+        self.options.push(crate::tls::outcome::Opt::new(
+            r.group, r.name, r.value, r.file, r.line,
+        ));
+    }
+
+    fn notice(&mut self, notice: Notice) {
+        self.notices.push(notice);
+    }
+
+    fn file(&mut self, path: &std::path::Path, _depth: u32) {
+        self.files.push(path.to_path_buf());
+    }
+}
+
 /// Reads every file of a chain in order. Stops at the first fatal error.
 pub fn read_chain<V: Visitor>(
     reader: &mut Reader<'_, V>,

@@ -191,6 +191,8 @@ pub struct Reader<'g, V> {
     /// Extensions that `!includedir` reads (`.cnf`; on Windows also `.ini`).
     include_exts: &'static [&'static [u8]],
     scratch: Vec<u8>,
+    /// A file read from memory instead of disk: the candidate content of a file being edited.
+    overlay: Option<(PathBuf, Vec<u8>)>,
 }
 
 impl<'g, V: Visitor> Reader<'g, V> {
@@ -205,7 +207,15 @@ impl<'g, V: Visitor> Reader<'g, V> {
                 &[b".cnf"]
             },
             scratch: Vec::with_capacity(MAX_READER_LINE + 2),
+            overlay: None,
         }
+    }
+
+    /// Reads `bytes` wherever `path` is read (compared as absolute paths), as if the file held
+    /// them: how a planned edit is checked against the whole chain before it is written.
+    pub fn with_overlay(mut self, path: &Path, bytes: Vec<u8>) -> Self {
+        self.overlay = Some((fsio::absolute(path), bytes));
+        self
     }
 
     /// Uses this home folder for `~/` in include paths instead of `$HOME`.
@@ -242,6 +252,17 @@ impl<'g, V: Visitor> Reader<'g, V> {
 
     fn read_file(&mut self, path: &Path, depth: u32) -> Result<FileStatus, Fatal> {
         let path = fsio::expand_home(path, self.home.as_deref());
+        if let Some((over, bytes)) = self.overlay.take() {
+            let hit = fsio::absolute(&path) == over;
+            if hit {
+                self.visitor.file(&path, depth);
+                let result = self.read_stream(&bytes[..], &path, depth);
+                self.overlay = Some((over, bytes));
+                result?;
+                return Ok(FileStatus::Read);
+            }
+            self.overlay = Some((over, bytes));
+        }
         let meta = match std::fs::metadata(&path) {
             Ok(m) => m,
             Err(_) => return Ok(FileStatus::NotFound),
@@ -259,7 +280,7 @@ impl<'g, V: Visitor> Reader<'g, V> {
         Ok(FileStatus::Read)
     }
 
-    fn read_stream(&mut self, file: File, path: &Path, depth: u32) -> Result<(), Fatal> {
+    fn read_stream<R: Read>(&mut self, file: R, path: &Path, depth: u32) -> Result<(), Fatal> {
         let mut lines = LineBuffer::new(file);
         let mut line_no = 0usize;
         // None: no group header yet; Some(true): a wanted group.

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+pub mod add_ca;
 pub mod exit;
 pub mod inspect_ca;
 pub mod output;
@@ -25,6 +26,21 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Validate a CA certificate and write ssl-ca and the TLS mode into an option file.
+    #[command(
+        name = "add-ca",
+        after_help = "The diff is shown before anything is written. On a terminal you are asked to confirm; \
+elsewhere pass --yes (or --dry-run / --check).\n\n\
+Exit status: 0 done or nothing to do; 1 --check found a change is needed; 2 usage; \
+3 invalid CA or option file; 4 I/O error; 5 refused (no --yes, or the file changed meanwhile).\n\n\
+Examples:\n  \
+mycnf-secure add-ca ca.pem                       # ~/.my.cnf, mixed MySQL/MariaDB clients\n  \
+mycnf-secure add-ca ca.pem --mode VERIFY_IDENTITY --yes\n  \
+mycnf-secure add-ca --system-roots --file /etc/mysql/conf.d/tls.cnf --check\n  \
+pbpaste | mycnf-secure add-ca - --yes            # a CA pasted from a console, installed\n  \
+mycnf-secure add-ca ca.pem --target mariadb --dry-run --format json"
+    )]
+    AddCa(AddCaArgs),
     /// Print the options a program would read from its option files, exactly as
     /// MariaDB's my_print_defaults does.
     #[command(
@@ -52,6 +68,76 @@ pub enum Command {
 pub enum Format {
     Text,
     Json,
+}
+
+/// Which clients read the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TargetArg {
+    /// MySQL and MariaDB clients (the default): [client] + [client-mariadb].
+    Mixed,
+    /// Oracle MySQL clients only: [client] with a bare ssl-mode.
+    Mysql,
+    /// MariaDB clients and Connector/C only: [client-mariadb].
+    Mariadb,
+}
+
+impl From<TargetArg> for crate::tls::Target {
+    fn from(t: TargetArg) -> Self {
+        match t {
+            TargetArg::Mixed => crate::tls::Target::Mixed,
+            TargetArg::Mysql => crate::tls::Target::Mysql,
+            TargetArg::Mariadb => crate::tls::Target::Mariadb,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct AddCaArgs {
+    /// The CA certificate (PEM); `-` reads it from standard input (and implies --install).
+    #[arg(
+        value_name = "CA.pem",
+        required_unless_present = "system_roots",
+        conflicts_with = "system_roots"
+    )]
+    pub ca: Option<PathBuf>,
+    /// Use the operating system's trust bundle (public roots; mode VERIFY_IDENTITY).
+    #[arg(long)]
+    pub system_roots: bool,
+    /// The option file to edit [default: ~/.my.cnf]; created if missing.
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+    /// VERIFY_CA or VERIFY_IDENTITY [default: VERIFY_CA for a private CA, VERIFY_IDENTITY
+    /// for public roots].
+    #[arg(long, value_name = "MODE", value_parser = crate::tls::Mode::parse)]
+    pub mode: Option<crate::tls::Mode>,
+    /// Which clients read the file.
+    #[arg(long, value_enum, default_value = "mixed")]
+    pub target: TargetArg,
+    /// Write the lines into this group instead of [client] (e.g. the group an application reads).
+    #[arg(long, value_name = "NAME")]
+    pub group: Option<String>,
+    /// Show the diff and the client table; write nothing.
+    #[arg(long, group = "action")]
+    pub dry_run: bool,
+    /// Exit 1 if the file needs a change, 0 if it already says this; write nothing.
+    #[arg(long, group = "action")]
+    pub check: bool,
+    /// Apply without asking.
+    #[arg(short = 'y', long, group = "action")]
+    pub yes: bool,
+    /// Keep the previous version beside the file (FILE.bak-TIMESTAMP).
+    #[arg(long)]
+    pub backup: bool,
+    /// Copy the validated CA to a stable place (beside a file under /etc, else the per-user
+    /// data folder) and write that path.
+    #[arg(long)]
+    pub install: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Show passwords and other secrets in the diff instead of *****.
+    #[arg(long)]
+    pub show_secrets: bool,
 }
 
 #[derive(Debug, Args)]
@@ -107,6 +193,7 @@ where
         }
     };
     match cli.command {
+        Command::AddCa(args) => add_ca::run(args),
         Command::PrintDefaults(args) => print_defaults::run(args),
         Command::InspectCa(args) => inspect_ca::run(args),
     }

@@ -2,6 +2,7 @@
 //! encoding ([`value`]) and the line-preserving [`Document`].
 
 pub mod document;
+pub mod edit;
 pub mod lex;
 pub mod value;
 

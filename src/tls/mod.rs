@@ -1,0 +1,294 @@
+//! The client matrix: which TLS lines `add-ca` writes for which clients, which existing lines
+//! contradict them, and what each client family will do with a set of effective options.
+//! (docs/tls-by-client.md in the project docs explains the reasons.)
+
+pub mod names;
+pub mod outcome;
+pub mod plan;
+pub mod review;
+
+pub use names::{OptionName, boolean_value, is_secret};
+
+/// The verification mode `add-ca` sets up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    VerifyCa,
+    VerifyIdentity,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::VerifyCa => "VERIFY_CA",
+            Mode::VerifyIdentity => "VERIFY_IDENTITY",
+        }
+    }
+
+    /// Parses a mode given by the user; the weaker modes are refused with the reason.
+    pub fn parse(s: &str) -> Result<Mode, String> {
+        match s.to_ascii_uppercase().replace('-', "_").as_str() {
+            "VERIFY_CA" => Ok(Mode::VerifyCa),
+            "VERIFY_IDENTITY" => Ok(Mode::VerifyIdentity),
+            m @ ("REQUIRED" | "PREFERRED" | "DISABLED") => Err(format!(
+                "{m} is not accepted: with a CA it {} verification; use VERIFY_CA (the server's certificate must chain to the CA) or VERIFY_IDENTITY (and its name must match the host)",
+                if m == "REQUIRED" {
+                    "skips (MySQL even drops the CA) "
+                } else {
+                    "weakens or cancels "
+                }
+            )),
+            _ => Err(format!(
+                "unknown mode {s:?}: use VERIFY_CA or VERIFY_IDENTITY"
+            )),
+        }
+    }
+}
+
+/// Which clients the file is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// Both MySQL and MariaDB clients may read the file (the default).
+    Mixed,
+    Mysql,
+    Mariadb,
+}
+
+impl Target {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::Mixed => "mixed",
+            Target::Mysql => "mysql",
+            Target::Mariadb => "mariadb",
+        }
+    }
+}
+
+/// One line `add-ca` wants in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting {
+    /// The group it goes in.
+    pub group: String,
+    /// The name as written (`ssl-ca`, `loose-ssl-mode`, `ssl-verify-server-cert`).
+    pub name: &'static str,
+    /// The canonical option it sets.
+    pub canonical: &'static str,
+    /// The decoded value.
+    pub value: Vec<u8>,
+}
+
+/// The lines for a target and mode (DESIGN.md, "What add-ca writes"). `group` replaces the
+/// main group (`[client]`, or `[client-mariadb]` for the mariadb target).
+pub fn settings(target: Target, mode: Mode, ca_path: &[u8], group: Option<&str>) -> Vec<Setting> {
+    let main = |default: &str| group.unwrap_or(default).to_string();
+    let ca = |g: String| Setting {
+        group: g,
+        name: "ssl-ca",
+        canonical: "ssl-ca",
+        value: ca_path.to_vec(),
+    };
+    let verify = |g: &str| Setting {
+        group: g.to_string(),
+        name: "ssl-verify-server-cert",
+        canonical: "ssl-verify-server-cert",
+        value: b"1".to_vec(),
+    };
+    let mode_line = |g: String, name: &'static str| Setting {
+        group: g,
+        name,
+        canonical: "ssl-mode",
+        value: mode.as_str().as_bytes().to_vec(),
+    };
+    let mut out = Vec::new();
+    match target {
+        Target::Mysql => {
+            out.push(ca(main("client")));
+            out.push(mode_line(main("client"), "ssl-mode"));
+        }
+        Target::Mariadb => {
+            out.push(ca(main("client-mariadb")));
+            if mode == Mode::VerifyIdentity {
+                out.push(verify(&main("client-mariadb")));
+            }
+        }
+        Target::Mixed => {
+            out.push(ca(main("client")));
+            out.push(mode_line(main("client"), "loose-ssl-mode"));
+            if mode == Mode::VerifyIdentity {
+                out.push(verify("client-mariadb"));
+            }
+        }
+    }
+    out
+}
+
+impl Setting {
+    /// Whether an existing line sets this option (in any spelling, with any modifier).
+    pub fn is_same_option(&self, name: &OptionName) -> bool {
+        name.is(self.canonical)
+    }
+
+    /// Whether an existing line already says exactly what we want, in a form every target
+    /// client reads: no `loose-` where a library would ignore it, a bare `ssl-mode` only for
+    /// the mysql target, booleans only as `=1`.
+    pub fn is_satisfied_by(&self, name: &OptionName, value: Option<&[u8]>) -> bool {
+        if !self.is_same_option(name) || name.negation.is_some() {
+            return false;
+        }
+        let Some(value) = value else { return false };
+        match self.canonical {
+            "ssl-mode" => {
+                // The mixed target needs the `loose-` form (a bare ssl-mode stops MariaDB
+                // clients); the mysql target takes either.
+                (self.name == "ssl-mode" || name.loose)
+                    && String::from_utf8_lossy(value)
+                        .eq_ignore_ascii_case(&String::from_utf8_lossy(&self.value))
+            }
+            _ => !name.loose && value == self.value.as_slice(),
+        }
+    }
+
+    /// Whether a line placed after ours would undo it for some target client.
+    pub fn is_contradicted_by(&self, name: &OptionName, value: Option<&[u8]>) -> bool {
+        if name.maximum {
+            return false;
+        }
+        match self.canonical {
+            "ssl-ca" => {
+                (name.is("ssl-ca") && value != Some(self.value.as_slice()))
+                    // TLS switched off altogether: skip-ssl, disable-ssl, ssl=0.
+                    || (name.is("ssl") && !boolean_value(name, value))
+            }
+            "ssl-mode" => {
+                name.is("ssl-mode")
+                    && !value.is_some_and(|v| {
+                        String::from_utf8_lossy(v)
+                            .eq_ignore_ascii_case(std::str::from_utf8(&self.value).unwrap_or(""))
+                    })
+            }
+            "ssl-verify-server-cert" => {
+                name.is("ssl-verify-server-cert")
+                    && !(name.negation.is_none() && value == Some(b"1".as_slice()))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The groups the target's client programs read: lines there can override ours.
+pub fn target_groups(target: Target, extra: Option<&str>) -> Vec<String> {
+    let mysql = [
+        "client",
+        "mysql",
+        "mysqldump",
+        "mysqladmin",
+        "mysqlcheck",
+        "mysqlimport",
+        "mysqlshow",
+        "mysqlbinlog",
+        "mysqlslap",
+    ];
+    let mariadb_only = [
+        "mariadb-client",
+        "mariadb-dump",
+        "mariadb-admin",
+        "mariadb-check",
+        "mariadb-import",
+        "mariadb-show",
+        "mariadb-binlog",
+        "mariadb-slap",
+        "mariadb-upgrade",
+        "mysql_upgrade",
+        "client-server",
+        "client-mariadb",
+    ];
+    let mut groups: Vec<String> = match target {
+        Target::Mysql => mysql.iter().map(|s| s.to_string()).collect(),
+        Target::Mariadb | Target::Mixed => mysql
+            .iter()
+            .chain(mariadb_only.iter())
+            .map(|s| s.to_string())
+            .collect(),
+    };
+    if let Some(g) = extra {
+        groups.push(g.to_string());
+    }
+    groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(s: &str) -> OptionName {
+        OptionName::parse(s.as_bytes())
+    }
+
+    #[test]
+    fn mixed_target_writes_loose_ssl_mode_and_mariadb_verify_for_identity() {
+        let s = settings(Target::Mixed, Mode::VerifyIdentity, b"/ca.pem", None);
+        let lines: Vec<_> = s.iter().map(|s| (s.group.as_str(), s.name)).collect();
+        assert_eq!(
+            lines,
+            [
+                ("client", "ssl-ca"),
+                ("client", "loose-ssl-mode"),
+                ("client-mariadb", "ssl-verify-server-cert")
+            ]
+        );
+        let ca_only = settings(Target::Mixed, Mode::VerifyCa, b"/ca.pem", None);
+        assert_eq!(ca_only.len(), 2);
+    }
+
+    #[test]
+    fn mariadb_target_uses_client_mariadb_and_mysql_target_bare_ssl_mode() {
+        let m = settings(Target::Mariadb, Mode::VerifyIdentity, b"/ca.pem", None);
+        assert!(m.iter().all(|s| s.group == "client-mariadb"));
+        let my = settings(Target::Mysql, Mode::VerifyCa, b"/ca.pem", None);
+        assert_eq!(my[1].name, "ssl-mode");
+    }
+
+    #[test]
+    fn a_bare_ssl_mode_does_not_satisfy_the_mixed_target() {
+        let s = &settings(Target::Mixed, Mode::VerifyCa, b"/ca.pem", None)[1];
+        assert!(!s.is_satisfied_by(&n("ssl-mode"), Some(b"VERIFY_CA")));
+        assert!(s.is_satisfied_by(&n("loose-ssl-mode"), Some(b"verify_ca")));
+    }
+
+    #[test]
+    fn only_equals_one_satisfies_verify_server_cert() {
+        let s = &settings(Target::Mariadb, Mode::VerifyIdentity, b"/ca.pem", None)[1];
+        assert!(s.is_satisfied_by(&n("ssl-verify-server-cert"), Some(b"1")));
+        for (name, v) in [
+            ("ssl-verify-server-cert", Some(&b"ON"[..])),
+            ("ssl-verify-server-cert", None),
+            ("loose-ssl-verify-server-cert", Some(b"1")),
+        ] {
+            assert!(!s.is_satisfied_by(&n(name), v), "{name} {v:?}");
+            assert!(
+                s.is_contradicted_by(&n(name), v) || name.starts_with("loose"),
+                "{name}"
+            );
+        }
+        assert!(s.is_contradicted_by(&n("disable-ssl-verify-server-cert"), None));
+    }
+
+    #[test]
+    fn skip_ssl_and_other_cas_contradict_ssl_ca() {
+        let s = &settings(Target::Mixed, Mode::VerifyCa, b"/ca.pem", None)[0];
+        assert!(s.is_contradicted_by(&n("skip-ssl"), None));
+        assert!(s.is_contradicted_by(&n("ssl"), Some(b"0")));
+        assert!(s.is_contradicted_by(&n("ssl_ca"), Some(b"/other.pem")));
+        assert!(!s.is_contradicted_by(&n("ssl-ca"), Some(b"/ca.pem")));
+        assert!(!s.is_contradicted_by(&n("ssl"), None));
+    }
+
+    #[test]
+    fn weak_modes_are_refused_with_a_reason() {
+        assert!(
+            Mode::parse("REQUIRED")
+                .unwrap_err()
+                .contains("not accepted")
+        );
+        assert_eq!(Mode::parse("verify-identity"), Ok(Mode::VerifyIdentity));
+    }
+}
