@@ -4,6 +4,9 @@
 use super::document::{Document, LineEnding};
 use super::lex::Entry;
 
+/// Option lines to write: (name, encoded value).
+pub type NewOptions = Vec<(String, Vec<u8>)>;
+
 /// One change to a document. Line indexes refer to `Document::lines()`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Op {
@@ -18,15 +21,9 @@ pub enum Op {
     /// Turn a line into a comment that says why.
     CommentOut { line: usize, reason: String },
     /// Insert option lines after a line.
-    InsertAfter {
-        line: usize,
-        options: Vec<(String, Vec<u8>)>,
-    },
+    InsertAfter { line: usize, options: NewOptions },
     /// Append `[group]` and its option lines at the end of the file.
-    AppendGroup {
-        group: String,
-        options: Vec<(String, Vec<u8>)>,
-    },
+    AppendGroup { group: String, options: NewOptions },
 }
 
 /// How the file writes its lines.

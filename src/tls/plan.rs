@@ -3,7 +3,7 @@
 //! lines of the same file that would override ours.
 
 use crate::chain::GroupSet;
-use crate::optfile::edit::{self, Edited, Op};
+use crate::optfile::edit::{self, Edited, NewOptions, Op};
 use crate::optfile::{Document, EncodeError, Entry, encode_value};
 
 use super::{OptionName, Setting};
@@ -61,7 +61,7 @@ pub fn plan(
 
     let mut ops: Vec<Op> = Vec::new();
     let mut changes = Vec::new();
-    let mut appended: Vec<(String, Vec<(String, Vec<u8>)>)> = Vec::new();
+    let mut appended: Vec<(String, NewOptions)> = Vec::new();
     let mut commented: Vec<usize> = Vec::new();
 
     for s in settings {
@@ -158,7 +158,7 @@ pub fn plan(
         };
         // Later lines that would undo ours, in any group the target clients read.
         if let Some(anchor) = anchor {
-            for i in anchor + 1..lines.len() {
+            for (i, line) in lines.iter().enumerate().skip(anchor + 1) {
                 if commented.contains(&i) || existing == Some(i) {
                     continue;
                 }
