@@ -175,9 +175,9 @@ pub fn plan(
                         reason: COMMENT_REASON.to_string(),
                     });
                     changes.push(Change {
-                        line: lines[i].number,
+                        line: line.number,
                         action: Action::CommentedOut,
-                        text: String::from_utf8_lossy(doc.raw(&lines[i]).trim_ascii()).into_owned(),
+                        text: String::from_utf8_lossy(doc.raw(line).trim_ascii()).into_owned(),
                     });
                 }
             }
