@@ -25,7 +25,8 @@ pub struct Override {
     pub value: Option<String>,
     /// The option of ours it overrides.
     pub overrides: &'static str,
-    pub clients: &'static str,
+    /// Which clients it wins for: "MySQL clients", "MariaDB clients" or both.
+    pub clients: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -178,20 +179,23 @@ pub fn review(
             {
                 continue;
             }
-            let o = Override {
-                file: last.file.clone(),
-                line: last.line,
-                group: last.group.clone(),
-                option: last.raw_name.clone(),
-                value: last
-                    .value
-                    .as_deref()
-                    .map(|v| String::from_utf8_lossy(v).into_owned()),
-                overrides: s.canonical,
-                clients: clients_name,
-            };
-            if !overrides.contains(&o) {
-                overrides.push(o);
+            match overrides
+                .iter_mut()
+                .find(|o: &&mut Override| o.file == last.file && o.line == last.line)
+            {
+                Some(o) => o.clients = "MySQL and MariaDB clients".to_string(),
+                None => overrides.push(Override {
+                    file: last.file.clone(),
+                    line: last.line,
+                    group: last.group.clone(),
+                    option: last.raw_name.clone(),
+                    value: last
+                        .value
+                        .as_deref()
+                        .map(|v| String::from_utf8_lossy(v).into_owned()),
+                    overrides: s.canonical,
+                    clients: clients_name.to_string(),
+                }),
             }
         }
     }

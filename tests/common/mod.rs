@@ -43,15 +43,19 @@ pub fn fixtures() -> PathBuf {
 /// Copies a fixture tree into `dest`, replacing `@DIR@` in every file with `dest`, and makes
 /// every file whose name contains `ww` world-writable (git cannot store that mode).
 pub fn copy_tree(src: &Path, dest: &Path) {
+    copy_tree_under(src, dest, dest);
+}
+
+fn copy_tree_under(src: &Path, dest: &Path, root: &Path) {
     let marker = b"@DIR@";
-    let dest_bytes = dest.to_str().expect("temp dirs are UTF-8").as_bytes();
+    let dest_bytes = root.to_str().expect("temp dirs are UTF-8").as_bytes();
     for entry in std::fs::read_dir(src).unwrap() {
         let entry = entry.unwrap();
         let from = entry.path();
         let to = dest.join(entry.file_name());
         if from.is_dir() {
             std::fs::create_dir_all(&to).unwrap();
-            copy_tree(&from, &to);
+            copy_tree_under(&from, &to, root);
             continue;
         }
         let data = std::fs::read(&from).unwrap();

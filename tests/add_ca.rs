@@ -1,0 +1,619 @@
+//! `add-ca` as a user and a script see it: transcripts for every target × mode × file shape in
+//! fixtures/add-ca, checked against `my_print_defaults`; the refusals, exit codes, JSON and the
+//! safe-write guarantees.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::certs;
+use serde_json::Value;
+
+const TARGETS: [&str; 3] = ["mixed", "mysql", "mariadb"];
+const MODES: [&str; 2] = ["VERIFY_CA", "VERIFY_IDENTITY"];
+
+fn add_ca(dir: &Path, args: &[&str]) -> Output {
+    let mut cmd = common::clean_command(&common::ours(), dir);
+    cmd.arg("add-ca")
+        .args(args)
+        .current_dir(dir)
+        .env_remove("XDG_DATA_HOME")
+        .stdin(std::process::Stdio::null());
+    cmd.output().unwrap()
+}
+
+fn text(o: &[u8], dir: &Path) -> String {
+    String::from_utf8_lossy(o).replace(dir.to_str().unwrap(), "[TMP]")
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    })
+}
+
+/// A shape's files copied into a fresh folder (with `@DIR@` replaced), plus a CA.
+struct Case {
+    tmp: tempfile::TempDir,
+    file: PathBuf,
+    ca: PathBuf,
+}
+
+fn case(shape: &str) -> Case {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = common::fixtures().join("add-ca");
+    common::copy_tree(&src, tmp.path());
+    let dir = tmp.path();
+    let file = if dir.join(shape).is_dir() {
+        dir.join(shape).join("my.cnf")
+    } else if shape == "00-no-file" {
+        dir.join("new.cnf")
+    } else {
+        dir.join(format!("{shape}.cnf"))
+    };
+    let ca_dir = if shape.contains("spaces-and-hash") {
+        dir.join("my certs #1")
+    } else {
+        dir.to_path_buf()
+    };
+    std::fs::create_dir_all(&ca_dir).unwrap();
+    let ca = ca_dir.join("ca.pem");
+    std::fs::write(&ca, certs::root("Test Root CA").pem()).unwrap();
+    Case { tmp, file, ca }
+}
+
+fn shapes() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(common::fixtures().join("add-ca"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.as_bytes()[0].is_ascii_digit())
+        .map(|n| n.trim_end_matches(".cnf").to_string())
+        .collect();
+    v.push("00-no-file".into());
+    v.sort();
+    v
+}
+
+/// The options `my_print_defaults` prints for `groups`, as (name, value).
+fn print_defaults(file: &Path, groups: &[&str], cwd: &Path) -> Option<Vec<(String, String)>> {
+    let oracle = common::oracle()?;
+    let out = common::clean_command(&oracle, cwd)
+        .arg(format!("--defaults-file={}", file.display()))
+        .args(groups)
+        .current_dir(cwd)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| {
+                let l = l.trim_start_matches("--");
+                match l.split_once('=') {
+                    Some((n, v)) => (n.to_string(), v.to_string()),
+                    None => (l.to_string(), String::new()),
+                }
+            })
+            .collect(),
+    )
+}
+
+fn canonical(name: &str) -> String {
+    name.to_ascii_lowercase()
+        .replace('_', "-")
+        .trim_start_matches("loose-")
+        .to_string()
+}
+
+/// Every line of `old` is in `new`, in order, unless the tool says it replaced or commented it.
+fn assert_untouched_lines_kept(old: &[u8], new: &[u8], touched: &[usize]) {
+    let new_lines: Vec<&[u8]> = new.split_inclusive(|&b| b == b'\n').collect();
+    let mut j = 0;
+    for (i, line) in old.split_inclusive(|&b| b == b'\n').enumerate() {
+        if touched.contains(&(i + 1)) {
+            continue;
+        }
+        // The last line may have gained a line feed.
+        let found = new_lines[j..].iter().position(|l| {
+            *l == line || (!line.ends_with(b"\n") && l.strip_suffix(b"\n") == Some(line))
+        });
+        let Some(k) = found else {
+            panic!(
+                "original line {} {:?} is missing from the result:\n{}",
+                i + 1,
+                String::from_utf8_lossy(line),
+                String::from_utf8_lossy(new)
+            );
+        };
+        j += k + 1;
+    }
+}
+
+#[test]
+fn add_ca_transcripts_for_every_target_mode_and_file_shape() {
+    let mut failures = Vec::new();
+    for shape in shapes() {
+        let mut transcript = String::new();
+        for target in TARGETS {
+            for mode in MODES {
+                let c = case(&shape);
+                let dir = c.tmp.path();
+                let original = std::fs::read(&c.file).ok();
+                let file = c.file.to_str().unwrap();
+                let ca = c.ca.to_str().unwrap();
+                let base = ["--file", file, "--target", target, "--mode", mode];
+
+                // What a person sees first.
+                let dry = add_ca(dir, &[&[ca][..], &base, &["--dry-run"]].concat());
+                assert_eq!(dry.status.code(), Some(0), "{}", text(&dry.stderr, dir));
+                transcript.push_str(&format!(
+                    "===== --target {target} --mode {mode}\n{}",
+                    text(&dry.stdout, dir)
+                ));
+                assert_eq!(std::fs::read(&c.file).ok(), original, "--dry-run wrote");
+
+                // --check says a change is needed, then the script applies it.
+                let check = add_ca(dir, &[&[ca][..], &base, &["--check"]].concat());
+                assert_eq!(check.status.code(), Some(1), "{shape}: --check before");
+                let done = add_ca(
+                    dir,
+                    &[&[ca][..], &base, &["--yes", "--format", "json"]].concat(),
+                );
+                assert_eq!(done.status.code(), Some(0), "{}", text(&done.stderr, dir));
+                let j = json(&done);
+                assert_eq!(j["applied"], true);
+                let new = std::fs::read(&c.file).unwrap();
+
+                let touched: Vec<usize> = j["changes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|ch| ch["action"] != "added")
+                    .map(|ch| ch["line"].as_u64().unwrap() as usize)
+                    .collect();
+                assert_untouched_lines_kept(
+                    original.as_deref().unwrap_or_default(),
+                    &new,
+                    &touched,
+                );
+
+                // The reader sees our values last, for the groups of the target's clients.
+                let groups: &[&str] = match target {
+                    "mysql" => &["client", "mysql"],
+                    _ => &[
+                        "mysql",
+                        "mariadb-client",
+                        "client",
+                        "client-server",
+                        "client-mariadb",
+                    ],
+                };
+                // In the fixture the included file comes after [client] (so it wins there), but before a
+                // [client-mariadb] block appended at the end (so the mariadb target wins).
+                let overridden_elsewhere =
+                    shape.contains("includedir-override") && target != "mariadb";
+                if let Some(opts) = print_defaults(&c.file, groups, dir)
+                    && !overridden_elsewhere
+                {
+                    let last = |n: &str| {
+                        opts.iter()
+                            .rev()
+                            .find(|(k, _)| canonical(k) == n)
+                            .map(|(_, v)| v.clone())
+                    };
+                    let want_ca = c.ca.to_str().unwrap().to_string();
+                    if last("ssl-ca").as_deref() != Some(want_ca.as_str()) {
+                        failures.push(format!(
+                            "{shape} {target} {mode}: ssl-ca is {:?}",
+                            last("ssl-ca")
+                        ));
+                    }
+                    if target != "mariadb" && last("ssl-mode").as_deref() != Some(mode) {
+                        failures.push(format!(
+                            "{shape} {target} {mode}: ssl-mode is {:?}",
+                            last("ssl-mode")
+                        ));
+                    }
+                    if target != "mysql"
+                        && mode == "VERIFY_IDENTITY"
+                        && last("ssl-verify-server-cert").as_deref() != Some("1")
+                    {
+                        failures.push(format!(
+                            "{shape} {target} {mode}: no ssl-verify-server-cert=1 last"
+                        ));
+                    }
+                }
+                if overridden_elsewhere {
+                    let o = j["overrides"].as_array().unwrap();
+                    assert!(
+                        o.iter().any(|o| o["file"]
+                            .as_str()
+                            .unwrap()
+                            .ends_with("conf.d/50-tls.cnf")
+                            && o["line"] == 2),
+                        "{shape}: the override in the included file is not reported: {o:?}"
+                    );
+                }
+
+                // Idempotent: the second run changes nothing and says so.
+                let again = add_ca(
+                    dir,
+                    &[&[ca][..], &base, &["--yes", "--format", "json"]].concat(),
+                );
+                assert_eq!(again.status.code(), Some(0));
+                assert_eq!(
+                    json(&again)["changed"],
+                    false,
+                    "{shape} {target} {mode}: second run"
+                );
+                assert_eq!(std::fs::read(&c.file).unwrap(), new);
+                let check = add_ca(dir, &[&[ca][..], &base, &["--check"]].concat());
+                assert_eq!(check.status.code(), Some(0), "{shape}: --check after");
+            }
+        }
+        insta::assert_snapshot!(format!("add_ca_{shape}"), transcript);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_path_with_spaces_and_hash_reads_back_exactly() {
+    let c = case("15-path-with-spaces-and-hash");
+    let dir = c.tmp.path();
+    let out = add_ca(
+        dir,
+        &[
+            c.ca.to_str().unwrap(),
+            "--file",
+            c.file.to_str().unwrap(),
+            "--yes",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr, dir));
+    let written = std::fs::read_to_string(&c.file).unwrap();
+    assert!(written.contains("ssl-ca=\""), "quoted: {written}");
+    if let Some(opts) = print_defaults(&c.file, &["client"], dir) {
+        assert!(
+            opts.contains(&("ssl-ca".to_string(), c.ca.to_str().unwrap().to_string())),
+            "{opts:?}"
+        );
+    }
+}
+
+// ---- refusals: nothing is touched ----
+
+fn mtime(p: &Path) -> std::time::SystemTime {
+    std::fs::metadata(p).unwrap().modified().unwrap()
+}
+
+#[test]
+fn an_invalid_ca_exits_3_and_leaves_the_file_untouched() {
+    let c = case("03-client-once");
+    let dir = c.tmp.path();
+    let root = certs::root("Root");
+    std::fs::write(
+        dir.join("leaf.pem"),
+        certs::server(&root, &["db.example.test"]).pem(),
+    )
+    .unwrap();
+    let before = (std::fs::read(&c.file).unwrap(), mtime(&c.file));
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let out = add_ca(
+        dir,
+        &["leaf.pem", "--file", c.file.to_str().unwrap(), "--yes"],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    let err = text(&out.stderr, dir);
+    assert!(
+        err.contains("error[CA202]") && err.contains("nothing was changed"),
+        "{err}"
+    );
+    assert_eq!((std::fs::read(&c.file).unwrap(), mtime(&c.file)), before);
+}
+
+#[test]
+fn an_option_file_the_reader_rejects_is_refused_with_its_line() {
+    let c = case("01-empty");
+    let dir = c.tmp.path();
+    std::fs::write(&c.file, "[client]\nuser=a\n  [mysql\n").unwrap();
+    let out = add_ca(
+        dir,
+        &["ca.pem", "--file", c.file.to_str().unwrap(), "--yes"],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    let err = text(&out.stderr, dir);
+    assert!(err.contains("01-empty.cnf:3:3"), "{err}");
+    assert!(err.contains("3 |   [mysql\n  |   ^^^^^^"), "{err}");
+    assert_eq!(
+        std::fs::read(&c.file).unwrap(),
+        b"[client]\nuser=a\n  [mysql\n"
+    );
+}
+
+#[test]
+fn without_a_terminal_or_yes_it_refuses_and_never_waits() {
+    let c = case("03-client-once");
+    let dir = c.tmp.path();
+    let before = std::fs::read(&c.file).unwrap();
+    let out = add_ca(dir, &["ca.pem", "--file", c.file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(5));
+    assert!(
+        text(&out.stdout, dir).contains("+ssl-ca = [TMP]/ca.pem"),
+        "the diff is still shown"
+    );
+    assert!(text(&out.stderr, dir).contains("run again with --yes"));
+    assert_eq!(std::fs::read(&c.file).unwrap(), before);
+}
+
+#[test]
+fn weak_modes_are_refused_with_the_reason() {
+    let c = case("01-empty");
+    let out = add_ca(c.tmp.path(), &["ca.pem", "--mode", "REQUIRED", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("REQUIRED is not accepted"));
+}
+
+#[test]
+fn system_roots_mean_verify_identity_and_refuse_verify_ca() {
+    if mycnf_secure::cert::store::system_bundle_path().is_none() {
+        assert!(!common::required(), "CI=true needs the system CA bundle");
+        return;
+    }
+    let c = case("01-empty");
+    let dir = c.tmp.path();
+    let file = c.file.to_str().unwrap();
+    let refused = add_ca(
+        dir,
+        &[
+            "--system-roots",
+            "--file",
+            file,
+            "--mode",
+            "VERIFY_CA",
+            "--yes",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr)
+            .contains("any server with a certificate from any public CA would pass")
+    );
+    let ok = add_ca(
+        dir,
+        &[
+            "--system-roots",
+            "--file",
+            file,
+            "--yes",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let j = json(&ok);
+    assert_eq!(j["mode"], "VERIFY_IDENTITY");
+    assert!(j["ca"]["public_roots"].as_u64().unwrap() > 100);
+    let written = std::fs::read_to_string(&c.file).unwrap();
+    assert!(written.contains("loose-ssl-mode=VERIFY_IDENTITY"));
+    assert!(written.contains("[client-mariadb]\nssl-verify-server-cert=1"));
+}
+
+#[test]
+fn a_pasted_ca_is_installed_by_fingerprint_and_that_path_is_written() {
+    let c = case("00-no-file");
+    let dir = c.tmp.path();
+    let mut cmd = common::clean_command(&common::ours(), dir);
+    let out = cmd
+        .args(["add-ca", "-", "--yes", "--format", "json"])
+        .current_dir(dir)
+        .env_remove("XDG_DATA_HOME")
+        .stdin(std::fs::File::open(&c.ca).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let j = json(&out);
+    let path = PathBuf::from(j["ca"]["path_written"].as_str().unwrap());
+    assert!(
+        path.starts_with(dir.join(".local/share/mycnf-secure/ca")),
+        "{}",
+        path.display()
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), std::fs::read(&c.ca).unwrap());
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o644
+    );
+    // The per-user file did not exist: it is created 0600 in HOME.
+    let my_cnf = dir.join(".my.cnf");
+    assert_eq!(
+        std::fs::metadata(&my_cnf).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert!(
+        std::fs::read_to_string(&my_cnf)
+            .unwrap()
+            .contains(path.to_str().unwrap())
+    );
+}
+
+// ---- the write keeps what it must keep ----
+
+#[test]
+fn the_file_keeps_its_mode_loses_world_write_and_a_symlink_stays_a_link() {
+    use std::os::unix::fs::PermissionsExt;
+    let c = case("03-client-once");
+    let dir = c.tmp.path();
+    std::fs::set_permissions(&c.file, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let link = dir.join("link.cnf");
+    std::os::unix::fs::symlink(&c.file, &link).unwrap();
+    let out = add_ca(dir, &["ca.pem", "--file", "link.cnf", "--yes", "--backup"]);
+    assert!(out.status.success(), "{}", text(&out.stderr, dir));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        std::fs::metadata(&c.file).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+    assert!(std::fs::read_to_string(&c.file).unwrap().contains("ssl-ca"));
+    let backups: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("03-client-once.cnf.bak-")
+        })
+        .collect();
+    assert_eq!(backups.len(), 1);
+    assert_eq!(
+        std::fs::read(backups[0].path()).unwrap(),
+        std::fs::read(common::fixtures().join("add-ca/03-client-once.cnf")).unwrap()
+    );
+
+    let ww = case("03-client-once");
+    std::fs::set_permissions(&ww.file, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let out = add_ca(
+        ww.tmp.path(),
+        &["ca.pem", "--file", ww.file.to_str().unwrap(), "--yes"],
+    );
+    assert!(out.status.success());
+    assert_eq!(
+        std::fs::metadata(&ww.file).unwrap().permissions().mode() & 0o777,
+        0o664
+    );
+}
+
+#[test]
+fn a_file_changed_since_it_was_read_is_not_overwritten() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("my.cnf");
+    std::fs::write(&file, "[client]\nuser=someone-else\n").unwrap();
+    let err =
+        mycnf_secure::apply::write_atomic(&file, b"new", Some(b"[client]\nuser=a\n"), 0o600, false)
+            .unwrap_err();
+    assert!(
+        matches!(err, mycnf_secure::apply::WriteError::Changed { .. }),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        b"[client]\nuser=someone-else\n"
+    );
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        1,
+        "no temporary file left"
+    );
+}
+
+#[test]
+fn a_failed_write_leaves_no_file_behind() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("not-a-dir"), "x").unwrap();
+    let target = tmp.path().join("not-a-dir/my.cnf");
+    assert!(mycnf_secure::apply::write_atomic(&target, b"[client]\n", None, 0o600, false).is_err());
+    assert_eq!(std::fs::read(tmp.path().join("not-a-dir")).unwrap(), b"x");
+}
+
+// ---- what is shown ----
+
+#[test]
+fn passwords_are_masked_in_the_diff_unless_asked() {
+    let c = case("03-client-once");
+    let dir = c.tmp.path();
+    let file = c.file.to_str().unwrap();
+    let masked = text(
+        &add_ca(dir, &["ca.pem", "--file", file, "--dry-run"]).stdout,
+        dir,
+    );
+    assert!(
+        masked.contains("password = *****") && !masked.contains("s3cret"),
+        "{masked}"
+    );
+    let shown = text(
+        &add_ca(
+            dir,
+            &["ca.pem", "--file", file, "--dry-run", "--show-secrets"],
+        )
+        .stdout,
+        dir,
+    );
+    assert!(shown.contains("s3cret#1"));
+}
+
+#[test]
+fn json_output_has_the_documented_fields() {
+    let c = case("07-later-ssl-mode-disabled");
+    let dir = c.tmp.path();
+    let out = add_ca(
+        dir,
+        &[
+            "ca.pem",
+            "--file",
+            c.file.to_str().unwrap(),
+            "--dry-run",
+            "--format",
+            "json",
+        ],
+    );
+    let j = json(&out);
+    for key in [
+        "schema",
+        "file",
+        "created",
+        "changed",
+        "applied",
+        "target",
+        "mode",
+        "ca",
+        "diff",
+        "changes",
+        "lines_written",
+        "clients",
+        "overrides",
+        "warnings",
+        "backup",
+        "exit",
+    ] {
+        assert!(j.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(j["schema"], "mycnf-secure/add-ca/v1");
+    assert_eq!(j["applied"], false);
+    assert_eq!(j["clients"].as_array().unwrap().len(), 6);
+    let commented: Vec<&Value> = j["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["action"] == "commented_out")
+        .collect();
+    assert_eq!(
+        commented.len(),
+        1,
+        "only [mysql] is read by clients: {commented:?}"
+    );
+    assert_eq!(commented[0]["line"], 5);
+}
