@@ -1,0 +1,374 @@
+//! End to end with real parts: a throw-away MariaDB server (Debian's mariadbd, on 127.0.0.1,
+//! with certificates made here), the real `mariadb`, `mariadb-dump` and `mariadb-admin`
+//! clients and PyMySQL, all reading the option file that `add-ca` wrote.
+//!
+//! Under CI=true a missing server, client or PyMySQL fails the test; elsewhere it is skipped
+//! with a loud message.
+
+mod common;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::certs;
+
+fn need(name: &str) -> Option<PathBuf> {
+    match common::find_program(name) {
+        Some(p) => Some(p),
+        None if common::required() => {
+            panic!("{name} is missing and CI=true: scripts/test installs it")
+        }
+        None => {
+            eprintln!(
+                "\n*** SKIPPED: {name} not found; install mariadb-server/mariadb-client ***\n"
+            );
+            None
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0"))
+}
+
+/// A mariadbd on 127.0.0.1, stopped when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    dir: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn start(dir: &Path, tls: Option<(&Path, &Path, &Path)>) -> Server {
+        let data = dir.join("data");
+        let mut install = Command::new(need("mariadb-install-db").unwrap());
+        install
+            .arg("--no-defaults")
+            .arg(format!("--datadir={}", data.display()))
+            .args(["--auth-root-authentication-method=normal", "--skip-test-db"]);
+        if is_root() {
+            install.arg("--user=root");
+        }
+        let out = install.output().unwrap();
+        assert!(
+            out.status.success(),
+            "install-db: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+
+        let port = free_port();
+        let mut cmd = Command::new(need("mariadbd").unwrap());
+        cmd.arg("--no-defaults")
+            .arg(format!("--datadir={}", data.display()))
+            .arg(format!("--socket={}", dir.join("sock").display()))
+            .arg(format!("--pid-file={}", dir.join("pid").display()))
+            .arg(format!("--log-error={}", dir.join("error.log").display()))
+            .arg(format!("--port={port}"))
+            .args([
+                "--bind-address=127.0.0.1",
+                "--skip-name-resolve",
+                "--skip-log-bin",
+            ])
+            .args(["--innodb-buffer-pool-size=16M", "--max-connections=20"]);
+        match tls {
+            Some((ca, cert, key)) => {
+                cmd.arg(format!("--ssl-ca={}", ca.display()))
+                    .arg(format!("--ssl-cert={}", cert.display()))
+                    .arg(format!("--ssl-key={}", key.display()));
+            }
+            None => {
+                cmd.arg("--skip-ssl");
+            }
+        }
+        if is_root() {
+            cmd.arg("--user=root");
+        }
+        let child = cmd
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let server = Server {
+            child,
+            port,
+            dir: dir.to_path_buf(),
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while server.root_sql("SELECT 1").status.code() != Some(0) {
+            assert!(
+                Instant::now() < deadline,
+                "mariadbd did not start: {}",
+                std::fs::read_to_string(dir.join("error.log")).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        server
+    }
+
+    fn root_sql(&self, sql: &str) -> Output {
+        Command::new(common::find_program("mariadb").unwrap())
+            .arg("--no-defaults")
+            .arg(format!("--socket={}", self.dir.join("sock").display()))
+            .args(["-uroot", "-e", sql])
+            .output()
+            .unwrap()
+    }
+}
+
+/// The certificates: a CA, the server's (localhost, 127.0.0.1) and a CA that signed nothing.
+struct Pki {
+    ca: PathBuf,
+    other_ca: PathBuf,
+    cert: PathBuf,
+    key: PathBuf,
+}
+
+fn pki(dir: &Path) -> Pki {
+    let ca = certs::root("E2E Test CA");
+    let server = certs::server(&ca, &["localhost", "127.0.0.1"]);
+    let p = Pki {
+        ca: dir.join("ca.pem"),
+        other_ca: dir.join("other-ca.pem"),
+        cert: dir.join("server.pem"),
+        key: dir.join("server-key.pem"),
+    };
+    std::fs::write(&p.ca, ca.pem()).unwrap();
+    std::fs::write(&p.other_ca, certs::root("Unrelated CA").pem()).unwrap();
+    std::fs::write(&p.cert, server.pem()).unwrap();
+    std::fs::write(&p.key, server.key_pem()).unwrap();
+    p
+}
+
+/// An option file for user `u` on `port`, then `add-ca` applied to it.
+fn option_file(dir: &Path, name: &str, port: u16, ca: &Path, target: &str) -> PathBuf {
+    let file = dir.join(name);
+    std::fs::write(
+        &file,
+        format!("[client]\nuser = u\npassword = \"p#ss w0rd\"\nhost = 127.0.0.1\nport = {port}\n"),
+    )
+    .unwrap();
+    let out = common::clean_command(&common::ours(), dir)
+        .args([
+            "add-ca",
+            ca.to_str().unwrap(),
+            "--file",
+            file.to_str().unwrap(),
+        ])
+        .args(["--target", target, "--mode", "VERIFY_IDENTITY", "--yes"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "add-ca: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    file
+}
+
+fn client(program: &str, file: &Path, args: &[&str]) -> Output {
+    Command::new(common::find_program(program).unwrap())
+        .arg(format!("--defaults-file={}", file.display()))
+        .args(args)
+        .env("HOME", file.parent().unwrap())
+        .output()
+        .unwrap()
+}
+
+fn mariadb_ssl_version(file: &Path) -> Output {
+    client(
+        "mariadb",
+        file,
+        &["-N", "-e", "SHOW STATUS LIKE 'Ssl_version'"],
+    )
+}
+
+/// No "unknown variable/option" error; the documented `loose-` warning is allowed.
+fn assert_no_unknown_option(out: &Output, what: &str) {
+    for line in String::from_utf8_lossy(&out.stderr).lines() {
+        if line.contains("unknown variable") || line.contains("unknown option") {
+            assert!(
+                line.starts_with("Warning:") && line.contains("loose-ssl-mode"),
+                "{what}: {line}"
+            );
+        }
+    }
+}
+
+fn python() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("MYCNF_TEST_PYTHON").map(PathBuf::from),
+        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python")),
+    ];
+    let found = candidates.into_iter().flatten().find(|p| {
+        Command::new(p)
+            .args(["-c", "import pymysql"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    if found.is_none() {
+        assert!(
+            !common::required(),
+            "PyMySQL is missing and CI=true: scripts/test creates .venv"
+        );
+        eprintln!("\n*** SKIPPED: PyMySQL not found (run scripts/test to create .venv) ***\n");
+    }
+    found
+}
+
+fn pymysql_ssl_version(py: &Path, file: &Path) -> Output {
+    let script = "import sys, pymysql\n\
+        c = pymysql.connect(read_default_file=sys.argv[1], connect_timeout=10)\n\
+        cur = c.cursor(); cur.execute(\"SHOW STATUS LIKE 'Ssl_version'\")\n\
+        print(cur.fetchone()[1])\n";
+    Command::new(py)
+        .args(["-c", script])
+        .arg(file)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn clients_reading_the_file_add_ca_wrote_verify_the_server_and_refuse_the_rest() {
+    for p in [
+        "mariadbd",
+        "mariadb-install-db",
+        "mariadb",
+        "mariadb-dump",
+        "mariadb-admin",
+    ] {
+        if need(p).is_none() {
+            return;
+        }
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let pki = pki(dir);
+    std::fs::create_dir(dir.join("tls")).unwrap();
+    std::fs::create_dir(dir.join("plain")).unwrap();
+    let tls = Server::start(&dir.join("tls"), Some((&pki.ca, &pki.cert, &pki.key)));
+    let plain = Server::start(&dir.join("plain"), None);
+    for (server, require) in [(&tls, " REQUIRE SSL"), (&plain, "")] {
+        let out = server.root_sql(&format!(
+            "CREATE USER 'u'@'127.0.0.1' IDENTIFIED BY 'p#ss w0rd'{require}; GRANT ALL ON *.* TO 'u'@'127.0.0.1';"
+        ));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    for target in ["mixed", "mariadb"] {
+        // The right CA: connected, and over TLS.
+        let good = option_file(
+            dir,
+            &format!("good-{target}.cnf"),
+            tls.port,
+            &pki.ca,
+            target,
+        );
+        let out = mariadb_ssl_version(&good);
+        assert!(
+            out.status.success(),
+            "{target}: {}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            std::fs::read_to_string(&good).unwrap()
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("TLSv1."),
+            "{target}: not TLS"
+        );
+        assert_no_unknown_option(&out, "mariadb");
+        for (program, args) in [
+            ("mariadb-admin", &["ping"][..]),
+            ("mariadb-dump", &["--no-data", "mysql", "db"][..]),
+        ] {
+            let out = client(program, &good, args);
+            assert!(
+                out.status.success(),
+                "{program} {target}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_no_unknown_option(&out, program);
+        }
+
+        // A different CA: refused.
+        let wrong = option_file(
+            dir,
+            &format!("wrong-{target}.cnf"),
+            tls.port,
+            &pki.other_ca,
+            target,
+        );
+        let out = mariadb_ssl_version(&wrong);
+        assert!(
+            !out.status.success(),
+            "{target}: connected with the wrong CA"
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("certificate"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+
+        // A server without TLS: refused, although the user would be let in without it.
+        let downgrade = option_file(
+            dir,
+            &format!("plain-{target}.cnf"),
+            plain.port,
+            &pki.ca,
+            target,
+        );
+        let out = mariadb_ssl_version(&downgrade);
+        assert!(!out.status.success(), "{target}: connected without TLS");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("SSL is required"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    // PyMySQL reads [client] of the same (mixed) files.
+    let Some(py) = python() else { return };
+    let out = pymysql_ssl_version(&py, &dir.join("good-mixed.cnf"));
+    assert!(
+        out.status.success(),
+        "PyMySQL: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("TLSv1."));
+    let out = pymysql_ssl_version(&py, &dir.join("wrong-mixed.cnf"));
+    assert!(!out.status.success(), "PyMySQL connected with the wrong CA");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("CERTIFICATE_VERIFY_FAILED"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = pymysql_ssl_version(&py, &dir.join("plain-mixed.cnf"));
+    assert!(!out.status.success(), "PyMySQL connected without TLS");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("SSL is required"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
