@@ -617,3 +617,47 @@ fn json_output_has_the_documented_fields() {
     );
     assert_eq!(commented[0]["line"], 5);
 }
+
+// ---- on a terminal ----
+
+/// Runs add-ca on a pseudo-terminal (util-linux `script`), typing `answer` at the prompt.
+fn on_terminal(dir: &Path, args: &str, answer: &str) -> Option<(Output, String)> {
+    let script = common::find_program("script")?;
+    let mut child = common::clean_command(&script, dir)
+        .args(["-qec"])
+        .arg(format!("{} add-ca {args}", common::ours().display()))
+        .arg("/dev/null")
+        .current_dir(dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Type the answer once the prompt is up.
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(answer.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    Some((out, shown))
+}
+
+#[test]
+fn on_a_terminal_it_asks_and_writes_only_after_yes() {
+    let c = case("03-client-once");
+    let dir = c.tmp.path();
+    let before = std::fs::read(&c.file).unwrap();
+    let args = format!("ca.pem --file {}", c.file.display());
+    let Some((out, shown)) = on_terminal(dir, &args, "n\n") else {
+        assert!(!common::required(), "CI=true needs util-linux script");
+        return;
+    };
+    assert!(shown.contains("apply? [y/N]"), "{shown}");
+    assert_eq!(out.status.code(), Some(5));
+    assert_eq!(std::fs::read(&c.file).unwrap(), before, "answered no");
+
+    let (out, shown) = on_terminal(dir, &args, "y\n").unwrap();
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    assert!(shown.contains("What each client will do with the result:"));
+    assert!(shown.contains("wrote "), "{shown}");
+    assert!(std::fs::read_to_string(&c.file).unwrap().contains("ssl-ca = "));
+}

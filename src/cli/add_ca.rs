@@ -325,6 +325,17 @@ fn run_inner(args: AddCaArgs) -> Result<Exit, Stop> {
     for n in &review.notices {
         warnings.push(n.to_string());
     }
+    if mode == Mode::VerifyCa
+        && target != Target::Mysql
+        && review
+            .clients
+            .iter()
+            .any(|o| o.client == "MariaDB ≤ 11.3" && o.level == Level::Weak)
+    {
+        warnings.push(
+            "with VERIFY_CA, MariaDB ≤ 11.3 and Connector/C 3.3 clients verify the CA but fall back to plaintext when the server offers no TLS; --mode VERIFY_IDENTITY makes them insist on TLS (the server's certificate must then name the host you connect to)".to_string(),
+        );
+    }
 
     let label = file.display().to_string();
     let diff = apply::unified(

@@ -1,6 +1,6 @@
 //! The client matrix: which TLS lines `add-ca` writes for which clients, which existing lines
 //! contradict them, and what each client family will do with a set of effective options.
-//! (docs/tls-by-client.md in the project docs explains the reasons.)
+//! docs/add-ca.md explains the reasons.
 
 pub mod names;
 pub mod outcome;
