@@ -635,7 +635,12 @@ fn on_terminal(dir: &Path, args: &str, answer: &str) -> Option<(Output, String)>
     // Type the answer once the prompt is up.
     std::thread::sleep(std::time::Duration::from_millis(800));
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(answer.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(answer.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     let shown = String::from_utf8_lossy(&out.stdout).replace('\r', "");
     Some((out, shown))
@@ -659,5 +664,47 @@ fn on_a_terminal_it_asks_and_writes_only_after_yes() {
     assert_eq!(out.status.code(), Some(0), "{shown}");
     assert!(shown.contains("What each client will do with the result:"));
     assert!(shown.contains("wrote "), "{shown}");
-    assert!(std::fs::read_to_string(&c.file).unwrap().contains("ssl-ca = "));
+    assert!(
+        std::fs::read_to_string(&c.file)
+            .unwrap()
+            .contains("ssl-ca = ")
+    );
+}
+
+#[test]
+fn group_puts_the_lines_in_the_group_an_application_reads() {
+    let c = case("03-client-once");
+    let dir = c.tmp.path();
+    let out = add_ca(
+        dir,
+        &[
+            "ca.pem",
+            "--file",
+            c.file.to_str().unwrap(),
+            "--group",
+            "myapp",
+            "--yes",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr, dir));
+    let written = std::fs::read_to_string(&c.file).unwrap();
+    assert!(written.contains("[myapp]\nssl-ca = "), "{written}");
+    if let Some(opts) = print_defaults(&c.file, &["myapp"], dir) {
+        assert!(opts.iter().any(|(k, _)| k == "ssl-ca"), "{opts:?}");
+    }
+}
+
+#[test]
+fn a_password_file_readable_by_others_gets_a_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let c = case("03-client-once");
+    std::fs::set_permissions(&c.file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = add_ca(
+        c.tmp.path(),
+        &["ca.pem", "--file", c.file.to_str().unwrap(), "--dry-run"],
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("holds a password and is readable by other users (mode 0644)")
+    );
 }

@@ -307,6 +307,24 @@ fn run_inner(args: AddCaArgs) -> Result<Exit, Stop> {
             ));
         }
     }
+    #[cfg(unix)]
+    if let Some(old) = &original
+        && !is_system_wide(&file)
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode_bits = std::fs::metadata(&target_path).map_or(0, |m| m.permissions().mode());
+        let has_secret = doc
+            .lines()
+            .iter()
+            .any(|l| doc.option_name(l).is_some_and(tls::is_secret));
+        if has_secret && mode_bits & 0o077 != 0 && !old.is_empty() {
+            warnings.push(format!(
+                "{} holds a password and is readable by other users (mode {:04o}); consider chmod 600",
+                file.display(),
+                mode_bits & 0o7777
+            ));
+        }
+    }
     for o in &review.overrides {
         warnings.push(format!(
             "{}:{}: [{}] {}{} overrides our {} for {} (it is read later)",
