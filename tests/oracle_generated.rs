@@ -144,26 +144,11 @@ fn generate(rng: &mut ChaCha8Rng, dir: &[u8]) -> Vec<u8> {
                 line.extend_from_slice(pick(rng, &[b" # trailing", b"#x", b" ; semi", b"  "]));
             }
         }
-        let line = replace(&line, b"@DIR@", dir);
+        let line = common::replace_bytes(&line, b"@DIR@", dir);
         out.extend_from_slice(&line);
         let last = i + 1 == lines;
         if !(last && rng.random_bool(0.1)) {
             out.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
-        }
-    }
-    out
-}
-
-fn replace(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(hay.len());
-    let mut i = 0;
-    while i < hay.len() {
-        if hay[i..].starts_with(from) {
-            out.extend_from_slice(to);
-            i += from.len();
-        } else {
-            out.push(hay[i]);
-            i += 1;
         }
     }
     out

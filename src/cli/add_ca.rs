@@ -364,6 +364,20 @@ fn run_inner(args: AddCaArgs) -> Result<Exit, Stop> {
     );
     let changed = plan.changed() || original.is_none();
 
+    let show_text = || {
+        print_text(
+            &label,
+            &diff,
+            &plan.changes,
+            &review,
+            &warnings,
+            &ca_label,
+            &report,
+            mode,
+            target,
+        )
+    };
+
     // 6. Decide.
     let interactive = std::io::stdout().is_terminal()
         && (std::io::stdin().is_terminal() || (from_stdin && tty_available()));
@@ -385,17 +399,7 @@ fn run_inner(args: AddCaArgs) -> Result<Exit, Stop> {
             true
         } else if interactive {
             if args.format == Format::Text {
-                print_text(
-                    &label,
-                    &diff,
-                    &plan.changes,
-                    &review,
-                    &warnings,
-                    &ca_label,
-                    &report,
-                    mode,
-                    target,
-                );
+                show_text();
             }
             ask("apply? [y/N] ", from_stdin)
         } else {
@@ -487,17 +491,7 @@ fn run_inner(args: AddCaArgs) -> Result<Exit, Stop> {
         }
         Format::Text => {
             if !(interactive && changed && !args.yes && !args.check && !args.dry_run) {
-                print_text(
-                    &label,
-                    &diff,
-                    &plan.changes,
-                    &review,
-                    &warnings,
-                    &ca_label,
-                    &report,
-                    mode,
-                    target,
-                );
+                show_text();
             }
             let to_stderr = matches!(exit, Exit::Refused | Exit::Io | Exit::Findings);
             if to_stderr {

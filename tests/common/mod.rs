@@ -59,23 +59,28 @@ fn copy_tree_under(src: &Path, dest: &Path, root: &Path) {
             continue;
         }
         let data = std::fs::read(&from).unwrap();
-        let mut out = Vec::with_capacity(data.len());
-        let mut i = 0;
-        while i < data.len() {
-            if data[i..].starts_with(marker) {
-                out.extend_from_slice(dest_bytes);
-                i += marker.len();
-            } else {
-                out.push(data[i]);
-                i += 1;
-            }
-        }
-        std::fs::write(&to, out).unwrap();
+        std::fs::write(&to, replace_bytes(&data, marker, dest_bytes)).unwrap();
         if entry.file_name().to_string_lossy().contains("ww") {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(&to, std::fs::Permissions::from_mode(0o666)).unwrap();
         }
     }
+}
+
+/// `hay` with every `from` replaced by `to`.
+pub fn replace_bytes(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(hay.len());
+    let mut i = 0;
+    while i < hay.len() {
+        if hay[i..].starts_with(from) {
+            out.extend_from_slice(to);
+            i += from.len();
+        } else {
+            out.push(hay[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 /// A command with a clean option-file environment: HOME pointed at `home`, no MYSQL_HOME,
