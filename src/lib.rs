@@ -8,6 +8,7 @@
 pub mod apply;
 pub mod cert;
 pub mod chain;
+pub mod check;
 #[allow(clippy::print_stdout, clippy::print_stderr)]
 pub mod cli;
 pub mod diagnostic;

@@ -7,10 +7,12 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 pub mod add_ca;
+pub mod check;
 pub mod exit;
 pub mod inspect_ca;
 pub mod output;
 pub mod print_defaults;
+pub mod show;
 
 pub use exit::Exit;
 
@@ -41,6 +43,22 @@ pbpaste | mycnf-secure add-ca - --yes            # a CA pasted from a console, i
 mycnf-secure add-ca ca.pem --target mariadb --dry-run --format json"
     )]
     AddCa(AddCaArgs),
+    /// Validate option files and the TLS posture clients will really get.
+    #[command(
+        after_help = "Without FILE, checks the files the clients read (/etc/my.cnf, /etc/mysql/my.cnf, \
+~/.my.cnf and what they include). Exit status: 0 clean, 1 errors (or warnings with --strict).\n\n\
+Examples:\n  \
+mycnf-secure check\n  \
+mycnf-secure check ~/.my.cnf --target mariadb\n  \
+mycnf-secure check /etc/mysql/my.cnf --strict --format json"
+    )]
+    Check(CheckArgs),
+    /// Show the options a client will use, with file, line, group and what overrides what.
+    #[command(after_help = "Examples:\n  \
+mycnf-secure show\n  \
+mycnf-secure show --client mysqldump\n  \
+mycnf-secure show client client-mariadb --defaults-file ~/.my.cnf --format json")]
+    Show(ShowArgs),
     /// Print the options a program would read from its option files, exactly as
     /// MariaDB's my_print_defaults does.
     #[command(
@@ -141,6 +159,57 @@ pub struct AddCaArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files to check (and what they include); default: the clients' read chain.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Which clients read the files.
+    #[arg(long, value_enum, default_value = "mixed")]
+    pub target: TargetArg,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Check only this file, as a client given --defaults-file would read it.
+    #[arg(long, value_name = "FILE", conflicts_with = "files")]
+    pub defaults_file: Option<PathBuf>,
+    /// Also check this file, read before ~/.my.cnf.
+    #[arg(long, value_name = "FILE", conflicts_with = "files")]
+    pub defaults_extra_file: Option<PathBuf>,
+    /// Check no file (as clients given --no-defaults).
+    #[arg(long, conflicts_with = "files")]
+    pub no_defaults: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Groups to show; default: the groups of --client.
+    #[arg(value_name = "GROUP")]
+    pub groups: Vec<String>,
+    /// The client whose groups to show: MariaDB's (mariadb, mariadb-dump, …, connector-c) or
+    /// Oracle's (mysql, mysqldump, …, libmysqlclient).
+    #[arg(long, default_value = "mariadb")]
+    pub client: String,
+    /// Read only this file.
+    #[arg(long, value_name = "FILE")]
+    pub defaults_file: Option<PathBuf>,
+    /// Read this file after the global files.
+    #[arg(long, value_name = "FILE")]
+    pub defaults_extra_file: Option<PathBuf>,
+    /// Read no file.
+    #[arg(long)]
+    pub no_defaults: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Show passwords instead of *****.
+    #[arg(long)]
+    pub show_secrets: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct InspectCaArgs {
     /// The CA file (PEM); `-` reads it from standard input.
     #[arg(value_name = "CA.pem")]
@@ -194,6 +263,8 @@ where
     };
     match cli.command {
         Command::AddCa(args) => add_ca::run(args),
+        Command::Check(args) => check::run(args),
+        Command::Show(args) => show::run(args),
         Command::PrintDefaults(args) => print_defaults::run(args),
         Command::InspectCa(args) => inspect_ca::run(args),
     }

@@ -78,6 +78,8 @@ pub struct Line {
     pub group: Option<usize>,
     /// More than [`MAX_READER_LINE`] bytes: the reader cuts it into several lines.
     pub too_long: bool,
+    /// The reader's number for this line (it counts each cut piece of a long line).
+    pub reader_number: usize,
 }
 
 /// A parsed option file.
@@ -94,6 +96,7 @@ impl Document {
         let mut start = 0;
         let mut group: Option<usize> = None;
         let mut number = 0;
+        let mut reader_number = 0;
         while start < bytes.len() {
             number += 1;
             let (end, ending) = match memchr::memchr(b'\n', &bytes[start..]) {
@@ -138,6 +141,13 @@ impl Document {
             };
             let index = lines.len();
             let header = matches!(entry, Entry::Group { .. });
+            reader_number += 1;
+            let this_reader_number = reader_number;
+            let mut rest = &raw[first.len()..];
+            while !rest.is_empty() {
+                rest = &rest[lex::reader_line_len(rest)..];
+                reader_number += 1;
+            }
             lines.push(Line {
                 number,
                 span: start..end,
@@ -146,6 +156,7 @@ impl Document {
                 entry,
                 group: if header { Some(index) } else { group },
                 too_long: end - start - ending.as_bytes().len() > MAX_READER_LINE,
+                reader_number: this_reader_number,
             });
             if header {
                 group = Some(index);
@@ -219,6 +230,19 @@ impl Document {
         }
     }
 
+    /// The physical line number of the reader's line `n` (the two differ after a line longer
+    /// than 4094 bytes).
+    pub fn physical_line(&self, reader_line: usize) -> usize {
+        match self
+            .lines
+            .binary_search_by_key(&reader_line, |l| l.reader_number)
+        {
+            Ok(i) => self.lines[i].number,
+            Err(0) => reader_line,
+            Err(i) => self.lines[i - 1].number,
+        }
+    }
+
     /// Starts with a UTF-8 byte-order mark (which the reader takes for an option: fatal).
     pub fn has_bom(&self) -> bool {
         self.bytes.starts_with(b"\xEF\xBB\xBF")
@@ -246,6 +270,17 @@ mod tests {
         assert_eq!(l[2].group, Some(1));
         assert_eq!(doc.group_name(&l[1]).unwrap(), b"client");
         assert_eq!(doc.option_value(&l[2]).unwrap(), b"a");
+    }
+
+    #[test]
+    fn reader_line_numbers_count_the_pieces_of_long_lines() {
+        let mut input = b"[client]\nk=".to_vec();
+        input.extend(std::iter::repeat_n(b'x', 5000));
+        input.extend_from_slice(b"\nuser=a\n");
+        let doc = Document::parse(input);
+        assert_eq!(doc.lines()[2].reader_number, 4);
+        assert_eq!(doc.physical_line(4), 3);
+        assert_eq!(doc.physical_line(3), 2, "the second piece of line 2");
     }
 
     #[test]

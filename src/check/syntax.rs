@@ -1,0 +1,375 @@
+//! Per-file rules: what the reader rejects or misreads, permissions, and duplicates that the
+//! strict INI readers (PyMySQL, Connector/Python) refuse.
+
+use std::path::Path;
+
+use super::{Finding, Related, Severity, Sources, on_file};
+use crate::optfile::lex::{DirectiveKind, Entry};
+use crate::optfile::{Invalid, LineEnding, LineKind};
+use crate::tls::OptionName;
+
+/// Option names a client knows for TLS: misspellings of these are reported.
+const TLS_NAMES: &[&str] = &[
+    "ssl",
+    "ssl-ca",
+    "ssl-capath",
+    "ssl-cert",
+    "ssl-key",
+    "ssl-cipher",
+    "ssl-crl",
+    "ssl-crlpath",
+    "ssl-mode",
+    "ssl-verify-server-cert",
+    "ssl-fp",
+    "ssl-fplist",
+    "ssl-passphrase",
+    "tls-version",
+    "tls-ciphersuites",
+];
+
+/// Keys Connector/Python accepts in `[connector_python]`; any other raises `AttributeError`.
+const CONNECTOR_PYTHON_KEYS: &[&str] = &[
+    "user",
+    "password",
+    "passwd",
+    "host",
+    "port",
+    "database",
+    "db",
+    "unix-socket",
+    "socket",
+    "charset",
+    "collation",
+    "autocommit",
+    "time-zone",
+    "sql-mode",
+    "use-pure",
+    "compress",
+    "connection-timeout",
+    "connect-timeout",
+    "read-timeout",
+    "write-timeout",
+    "ssl-ca",
+    "ssl-cert",
+    "ssl-key",
+    "ssl-cipher",
+    "ssl-verify-cert",
+    "ssl-verify-identity",
+    "ssl-disabled",
+    "tls-versions",
+    "tls-ciphersuites",
+    "auth-plugin",
+    "allow-local-infile",
+    "client-flags",
+    "buffered",
+    "raw",
+    "consume-results",
+    "get-warnings",
+    "raise-on-warnings",
+    "pool-name",
+    "pool-size",
+    "pool-reset-session",
+    "converter-class",
+    "force-ipv6",
+    "option-files",
+    "option-groups",
+    "init-command",
+    "local-infile",
+];
+
+struct Pending {
+    code: &'static str,
+    severity: Severity,
+    message: String,
+    hint: String,
+    line: usize,
+    related: Option<(usize, &'static str)>,
+}
+
+fn push(
+    pending: &mut Vec<Pending>,
+    line: usize,
+    related: Option<(usize, &'static str)>,
+    code: &'static str,
+    severity: Severity,
+    message: String,
+    hint: &str,
+) {
+    pending.push(Pending {
+        code,
+        severity,
+        message,
+        hint: hint.to_string(),
+        line,
+        related,
+    });
+}
+
+pub(crate) fn check_file(path: &Path, sources: &mut Sources, out: &mut Vec<Finding>) {
+    permissions(path, sources, out);
+    let Some(doc) = sources.doc(path).cloned() else {
+        return;
+    };
+    let bytes = doc.bytes();
+    if !bytes.is_empty() && !bytes.contains(&b'\n') && bytes.contains(&b'\r') {
+        out.push(on_file(
+            "MC104",
+            Severity::Warning,
+            format!("{} uses CR-only (old Mac) line endings: the reader sees one line and reads nothing", path.display()),
+            Some(path),
+            Some("convert the line endings to LF".into()),
+        ));
+    }
+
+    let mut headers: Vec<(Vec<u8>, usize)> = Vec::new();
+    let mut keys: Vec<(String, usize)> = Vec::new();
+    let mut group: Option<Vec<u8>> = None;
+    let last = doc.lines().len();
+    let mut pending: Vec<Pending> = Vec::new();
+    for (i, line) in doc.lines().iter().enumerate() {
+        let n = line.number;
+        let raw = doc.raw(line);
+        if line.too_long {
+            push(
+                &mut pending,
+                n,
+                None,
+                "MC105",
+                Severity::Warning,
+                format!(
+                    "line of {} bytes: the reader cuts lines after 4094 bytes and reads the rest as a new line",
+                    raw.len() - line.ending.as_bytes().len()
+                ),
+                "split the value or shorten it",
+            );
+        }
+        match line.kind {
+            LineKind::Invalid(Invalid::OptionBeforeGroup) if n == 1 && doc.has_bom() => push(&mut pending, n, None, "MC103",
+                Severity::Error,
+                "the file starts with a UTF-8 byte-order mark, which the reader takes for an option before any group: every client refuses the file".into(),
+                "save the file as UTF-8 without BOM",
+            ),
+            LineKind::Invalid(Invalid::OptionBeforeGroup) => push(&mut pending, n, None, "MC101",
+                Severity::Error,
+                "option before the first group header: every client refuses the file".into(),
+                "put a group header such as [client] above it",
+            ),
+            LineKind::Invalid(Invalid::MissingBracket) => push(&mut pending, n, None, "MC102",
+                Severity::Error,
+                "group header without a closing `]`: every client refuses the file".into(),
+                "close the header with `]`",
+            ),
+            LineKind::Invalid(Invalid::DirectiveWithoutArgument) => push(&mut pending, n, None, "MC107",
+                Severity::Error,
+                "directive without a path: every client refuses the file".into(),
+                "give the file or folder to include",
+            ),
+            LineKind::Invalid(Invalid::EmptyName) => push(&mut pending, n, None, "MC116",
+                Severity::Error,
+                "option with an empty name: the reader's behaviour is undefined".into(),
+                "write name=value",
+            ),
+            _ => {}
+        }
+        match &line.entry {
+            Entry::Group { name } => {
+                let name = raw[name.clone()].to_vec();
+                if name.first().is_some_and(|&b| crate::optfile::is_space(b)) {
+                    push(
+                        &mut pending,
+                        n,
+                        None,
+                        "MC113",
+                        Severity::Warning,
+                        format!(
+                            "group [{}] starts with a space: no program reads it",
+                            String::from_utf8_lossy(&name)
+                        ),
+                        "remove the space after `[`",
+                    );
+                }
+                if let Some((_, first)) = headers.iter().find(|(h, _)| *h == name) {
+                    let first = *first;
+                    push(
+                        &mut pending,
+                        n,
+                        Some((first, "first block")),
+                        "MC401",
+                        Severity::Warning,
+                        format!(
+                            "group [{}] appears again: PyMySQL and Connector/Python refuse a file with a repeated group",
+                            String::from_utf8_lossy(&name)
+                        ),
+                        "merge the blocks into one",
+                    );
+                } else {
+                    headers.push((name.clone(), n));
+                }
+                group = Some(name);
+                keys.clear();
+            }
+            Entry::Directive(d) => {
+                let arg = match &d.kind {
+                    DirectiveKind::Include(Ok(a)) | DirectiveKind::IncludeDir(Ok(a)) => {
+                        Some(&raw[a.clone()])
+                    }
+                    _ => None,
+                };
+                if let Some(arg) = arg {
+                    if arg.contains(&b'#') || arg.first().is_some_and(|&b| b == b'"' || b == b'\'')
+                    {
+                        push(&mut pending, n, None, "MC108", Severity::Warning, "the path of this directive holds a comment or quotes: the reader takes them as part of the file name".into(), "write the bare path; comments go on their own line");
+                    } else if !arg.starts_with(b"/") && !arg.starts_with(b"~/") {
+                        push(&mut pending, n, None, "MC109", Severity::Warning, "relative include path: the reader resolves it against the client's working directory, not this file's folder".into(), "use an absolute path");
+                    }
+                    if i + 1 == last && line.ending == LineEnding::None {
+                        push(&mut pending, n, None, "MC110", Severity::Warning, "the file ends in this directive without a newline: the reader drops the last byte of the path".into(), "end the file with a newline");
+                    }
+                } else if d.kind == DirectiveKind::Unknown {
+                    push(
+                        &mut pending,
+                        n,
+                        None,
+                        "MC115",
+                        Severity::Warning,
+                        "unknown directive: the reader ignores it without a word".into(),
+                        "the directives are `!include FILE` and `!includedir DIR` (lower case, a space before the path)",
+                    );
+                }
+            }
+            Entry::Option(o) if line.kind == LineKind::Option => {
+                let name_raw = &raw[o.name.clone()];
+                let name = OptionName::parse(name_raw);
+                if name_raw.starts_with(b"?include") {
+                    push(&mut pending, n, None, "MC119", Severity::Warning, "`?includedir` is a directive only from MariaDB 11.4.10; older readers take it for an option".into(), "use !includedir for older clients");
+                }
+                if let Some(v) = &o.value {
+                    let value = &raw[v.raw.clone()];
+                    let quotes = value.iter().filter(|&&b| b == b'"' || b == b'\'').count();
+                    if o.comment.is_none()
+                        && quotes % 2 == 1
+                        && raw[v.raw.clone()]
+                            .windows(2)
+                            .any(|w| crate::optfile::is_space(w[0]) && w[1] == b'#')
+                    {
+                        push(
+                            &mut pending,
+                            n,
+                            None,
+                            "MC111",
+                            Severity::Warning,
+                            "an unbalanced quote makes the `#` comment part of the value".into(),
+                            "quote the whole value, or escape the quote as \\' / \\\"",
+                        );
+                    }
+                    if v.quote(raw).is_none()
+                        && value
+                            .windows(2)
+                            .any(|w| crate::optfile::is_space(w[0]) && w[1] == b';')
+                    {
+                        push(&mut pending, n, None, "MC112", Severity::Warning, "`;` starts a comment only at the beginning of a line: here it is part of the value".into(), "use `#` for a comment after a value");
+                    }
+                }
+                if !TLS_NAMES.contains(&name.canonical.as_str())
+                    && let Some(best) = TLS_NAMES
+                        .iter()
+                        .filter(|k| k.len() >= 5)
+                        .min_by_key(|k| strsim::damerau_levenshtein(k, &name.canonical))
+                    && strsim::damerau_levenshtein(best, &name.canonical) <= 2
+                    && name.canonical.len() >= 5
+                {
+                    push(
+                        &mut pending,
+                        n,
+                        None,
+                        "MC114",
+                        Severity::Warning,
+                        format!("unknown option `{}`", String::from_utf8_lossy(name_raw)),
+                        &format!("did you mean `{best}`?"),
+                    );
+                }
+                let key = String::from_utf8_lossy(name_raw).to_lowercase();
+                if let Some((_, first)) = keys.iter().find(|(k, _)| *k == key) {
+                    let first = *first;
+                    push(
+                        &mut pending,
+                        n,
+                        Some((first, "first occurrence")),
+                        "MC402",
+                        Severity::Warning,
+                        format!("`{key}` is set twice in this block: PyMySQL refuses the file"),
+                        "keep one line",
+                    );
+                } else {
+                    keys.push((key, n));
+                }
+                if group
+                    .as_deref()
+                    .is_some_and(|g| g.eq_ignore_ascii_case(b"connector_python"))
+                    && !CONNECTOR_PYTHON_KEYS.contains(&name.canonical.as_str())
+                {
+                    push(
+                        &mut pending,
+                        n,
+                        None,
+                        "MC403",
+                        Severity::Error,
+                        format!(
+                            "Connector/Python stops on `{}` in [connector_python] (AttributeError: Unsupported argument)",
+                            String::from_utf8_lossy(name_raw)
+                        ),
+                        "move it to [client] or to the group of the program that knows it",
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    for p in pending {
+        let mut f = sources.at(
+            p.code,
+            p.severity,
+            p.message,
+            path,
+            p.line,
+            Some(p.hint).filter(|h| !h.is_empty()),
+        );
+        f.related = p.related.map(|(line, note)| Related {
+            file: path.to_path_buf(),
+            line,
+            note: note.to_string(),
+        });
+        out.push(f);
+    }
+}
+
+fn permissions(path: &Path, sources: &mut Sources, out: &mut Vec<Finding>) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let Ok(meta) = std::fs::metadata(path) else {
+            return;
+        };
+        let mode = meta.permissions().mode() & 0o7777;
+        let Some(doc) = sources.doc(path) else { return };
+        let secret = doc
+            .lines()
+            .iter()
+            .find(|l| doc.option_name(l).is_some_and(crate::tls::is_secret))
+            .map(|l| l.number);
+        if let Some(line) = secret
+            && mode & 0o077 != 0
+            && !path.starts_with("/etc")
+        {
+            out.push(sources.at(
+                "MC202",
+                Severity::Warning,
+                format!("a password in a file other users can read (mode {mode:04o})"),
+                path,
+                line,
+                Some(format!("chmod 600 {}", path.display())),
+            ));
+        }
+    }
+    let _ = (path, sources, out);
+}

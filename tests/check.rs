@@ -1,0 +1,283 @@
+//! `check` rule by rule: every rule has a fixture that triggers it at a known line
+//! (`fixtures/check/MCxxx-lineN.cnf`, line 0 = the whole file) and one that does not
+//! (`MCxxx-ok.cnf`). Plus the command: text, JSON, exit status, the Debian layout, `show`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use mycnf_secure::chain::ChainFile;
+use mycnf_secure::check::{self, CheckInput, CheckReport};
+use mycnf_secure::tls::Target;
+
+/// fixtures/check copied with `@DIR@` (the copy) and `@CERTS@` (fixtures/certs) filled in.
+fn corpus() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    common::copy_tree(&common::fixtures().join("check"), tmp.path());
+    let certs = common::fixtures().join("certs");
+    for e in std::fs::read_dir(tmp.path()).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_file() {
+            let data = std::fs::read(&p).unwrap();
+            let data = common::replace_bytes(&data, b"@CERTS@", certs.to_str().unwrap().as_bytes());
+            std::fs::write(&p, data).unwrap();
+        }
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |name: &str, m: u32| {
+        std::fs::set_permissions(tmp.path().join(name), std::fs::Permissions::from_mode(m))
+            .unwrap();
+    };
+    mode("MC202-line3.cnf", 0o644);
+    mode("MC202-ok.cnf", 0o600);
+    mode("MC201-line0-ww.cnf", 0o666);
+    tmp
+}
+
+fn run(files: &[PathBuf]) -> CheckReport {
+    check::check(&CheckInput {
+        files: files
+            .iter()
+            .map(|p| ChainFile {
+                path: p.clone(),
+                required: true,
+            })
+            .collect(),
+        target: Target::Mixed,
+        now: 1_893_456_000, // 2030-01-01: the demo certificates are valid then
+        store: None,
+    })
+}
+
+fn fixtures(dir: &Path) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            let (code, rest) = name.split_once('-')?;
+            code.starts_with("MC")
+                .then(|| (code.to_string(), rest.to_string()))
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_rule_triggers_at_its_line_and_stays_quiet_on_the_fixed_file() {
+    let tmp = corpus();
+    let dir = tmp.path();
+    let mut failures = Vec::new();
+    let mut rules = Vec::new();
+    for (code, rest) in fixtures(dir) {
+        let path = dir.join(format!("{code}-{rest}"));
+        let report = run(std::slice::from_ref(&path));
+        let found: Vec<(String, usize, PathBuf)> = report
+            .findings
+            .iter()
+            .map(|f| {
+                (
+                    f.code.to_string(),
+                    f.line,
+                    f.file.clone().unwrap_or_default(),
+                )
+            })
+            .collect();
+        if rest.starts_with("ok") {
+            if found.iter().any(|(c, _, _)| *c == code) {
+                failures.push(format!("{code}: reported on the fixed file: {found:?}"));
+            }
+        } else {
+            let line: usize = rest
+                .trim_start_matches("line")
+                .split(['.', '-'])
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            rules.push(code.clone());
+            if !found
+                .iter()
+                .any(|(c, l, f)| *c == code && *l == line && (line == 0 || *f == path))
+            {
+                failures.push(format!(
+                    "{code}: expected at line {line} of {}, got {found:?}",
+                    path.display()
+                ));
+            }
+        }
+    }
+    assert!(rules.len() >= 33, "{} rules have fixtures", rules.len());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn findings_point_at_the_physical_line_after_a_very_long_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("long.cnf");
+    let mut data = b"[client]\ninit-command=".to_vec();
+    data.extend(std::iter::repeat_n(b'x', 9000));
+    data.extend_from_slice(b"\nssl-mode=VERIFY_CA\n");
+    std::fs::write(&file, data).unwrap();
+    let report = run(std::slice::from_ref(&file));
+    let f = report.findings.iter().find(|f| f.code == "MC306").unwrap();
+    assert_eq!(f.line, 3, "reader line 5, physical line 3");
+    assert_eq!(f.source.as_deref(), Some("ssl-mode=VERIFY_CA"));
+}
+
+#[test]
+fn an_override_cites_the_line_it_cancels_in_another_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a.cnf");
+    let b = tmp.path().join("b.cnf");
+    std::fs::write(&a, "[client-mariadb]\nssl-verify-server-cert=1\n").unwrap();
+    std::fs::write(&b, "[client]\n\nskip-ssl-verify-server-cert\n").unwrap();
+    let report = run(&[a.clone(), b.clone()]);
+    let f = report.findings.iter().find(|f| f.code == "MC310").unwrap();
+    assert_eq!((f.file.as_deref(), f.line), (Some(b.as_path()), 3));
+    let r = f.related.as_ref().unwrap();
+    assert_eq!((r.file.as_path(), r.line), (a.as_path(), 2));
+}
+
+// ---- the command ----
+
+fn cmd(dir: &Path) -> std::process::Command {
+    let mut c = common::clean_command(&common::ours(), dir);
+    c.current_dir(dir).env("MYCNF_SECURE_NOW", "1893456000");
+    c
+}
+
+#[test]
+fn check_text_is_rustc_style_with_a_summary_and_exit_1_on_errors() {
+    let tmp = corpus();
+    let dir = tmp.path();
+    let out = cmd(dir)
+        .args(["check", "MC102-line3.cnf"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    insta::assert_snapshot!("check_text_mc102", text);
+
+    let clean = cmd(dir).args(["check", "MC301-ok.cnf"]).output().unwrap();
+    assert_eq!(
+        clean.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&clean.stdout)
+    );
+    assert!(String::from_utf8_lossy(&clean.stdout).ends_with("0 errors, 0 warnings in 1 file\n"));
+
+    let warn = cmd(dir)
+        .args(["check", "MC112-line2.cnf"])
+        .output()
+        .unwrap();
+    assert_eq!(warn.status.code(), Some(0), "warnings alone pass");
+    let strict = cmd(dir)
+        .args(["check", "MC112-line2.cnf", "--strict"])
+        .output()
+        .unwrap();
+    assert_eq!(strict.status.code(), Some(1), "--strict fails on warnings");
+}
+
+#[test]
+fn check_json_has_the_documented_schema() {
+    let tmp = corpus();
+    let dir = tmp.path();
+    let out = cmd(dir)
+        .args(["check", "MC310-line5.cnf", "--format", "json"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).replace(dir.to_str().unwrap(), "[TMP]");
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    insta::assert_json_snapshot!("check_json_mc310", json);
+}
+
+#[test]
+fn a_missing_defaults_file_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = cmd(tmp.path())
+        .args(["check", "--defaults-file", "nope.cnf"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("error[MC118]"));
+}
+
+#[test]
+fn the_debian_mariadb_layout_gives_the_expected_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    common::copy_tree(&common::fixtures().join("check-debian"), tmp.path());
+    let report = run(&[tmp.path().join("etc/mysql/my.cnf")]);
+    let got: Vec<(&str, String, usize)> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let file = f
+                .file
+                .as_ref()
+                .map(|p| {
+                    p.strip_prefix(tmp.path())
+                        .unwrap_or(p)
+                        .display()
+                        .to_string()
+                })
+                .unwrap_or_default();
+            (f.code, file, f.line)
+        })
+        .collect();
+    assert_eq!(report.files.len(), 7, "{:?}", report.files);
+    assert_eq!(
+        got,
+        [
+            (
+                "MC401",
+                "etc/mysql/mariadb.conf.d/50-server.cnf".to_string(),
+                22
+            ),
+            (
+                "MC301",
+                "etc/mysql/mariadb.conf.d/60-galera.cnf".to_string(),
+                0
+            ),
+        ],
+        "{report:#?}"
+    );
+}
+
+#[test]
+fn show_lists_effective_options_with_provenance_and_overrides() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("my.cnf");
+    std::fs::write(
+        &file,
+        "[client]\nuser=app\npassword=s3cret\nssl-mode=PREFERRED\n[mysql]\nloose_ssl_mode=VERIFY_CA\n",
+    )
+    .unwrap();
+    let out = cmd(tmp.path())
+        .args(["show", "--defaults-file", "my.cnf"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(text.contains("[client] password=*****"), "{text}");
+    assert!(
+        text.contains("my.cnf:4  [client] ssl-mode=PREFERRED   (overridden by my.cnf:6)"),
+        "{text}"
+    );
+    let json = cmd(tmp.path())
+        .args([
+            "show",
+            "client",
+            "--defaults-file",
+            "my.cnf",
+            "--format",
+            "json",
+            "--show-secrets",
+        ])
+        .output()
+        .unwrap();
+    let j: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(j["options"][1]["value"], "s3cret");
+    assert_eq!(j["options"].as_array().unwrap().len(), 3, "only [client]");
+}
