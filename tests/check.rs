@@ -281,3 +281,43 @@ fn show_lists_effective_options_with_provenance_and_overrides() {
     assert_eq!(j["options"][1]["value"], "s3cret");
     assert_eq!(j["options"].as_array().unwrap().len(), 3, "only [client]");
 }
+
+#[test]
+fn an_expired_or_expiring_ca_named_by_ssl_ca_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    for (name, from, to, severity) in [
+        ("expired", -400, -2, check::Severity::Error),
+        ("expiring", -400, 10, check::Severity::Warning),
+    ] {
+        let mut p = common::certs::ca_params(name);
+        common::certs::validity(&mut p, from, to);
+        let ca = dir.join(format!("{name}.pem"));
+        std::fs::write(
+            &ca,
+            common::certs::self_signed(p, common::certs::ec_key()).pem(),
+        )
+        .unwrap();
+        let file = dir.join(format!("{name}.cnf"));
+        std::fs::write(&file, format!("[client]\nssl-ca={}\n", ca.display())).unwrap();
+        let report = check::check(&CheckInput {
+            files: vec![ChainFile {
+                path: file,
+                required: true,
+            }],
+            target: Target::Mixed,
+            now,
+            store: None,
+        });
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.code == "MC305")
+            .unwrap_or_else(|| panic!("{name}: {report:#?}"));
+        assert_eq!((f.severity, f.line), (severity, 2), "{name}: {}", f.message);
+    }
+}
