@@ -11,6 +11,8 @@ pub mod chain;
 pub mod check;
 #[allow(clippy::print_stdout, clippy::print_stderr)]
 pub mod cli;
+pub mod connect;
 pub mod diagnostic;
+pub mod init;
 pub mod optfile;
 pub mod tls;

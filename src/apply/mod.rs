@@ -5,4 +5,4 @@ pub mod diff;
 pub mod write;
 
 pub use diff::unified;
-pub use write::{WriteError, Written, write_atomic};
+pub use write::{WriteError, Written, write_atomic, write_atomic_with_mode};

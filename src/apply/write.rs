@@ -58,6 +58,29 @@ pub fn write_atomic(
     new_mode: u32,
     backup: bool,
 ) -> Result<Written, WriteError> {
+    write_inner(path, bytes, expected, new_mode, false, backup)
+}
+
+/// [`write_atomic`], but the file gets `mode` even if it existed with another one (a file that
+/// holds a password, written by `init --force`).
+pub fn write_atomic_with_mode(
+    path: &Path,
+    bytes: &[u8],
+    expected: Option<&[u8]>,
+    mode: u32,
+    backup: bool,
+) -> Result<Written, WriteError> {
+    write_inner(path, bytes, expected, mode, true, backup)
+}
+
+fn write_inner(
+    path: &Path,
+    bytes: &[u8],
+    expected: Option<&[u8]>,
+    new_mode: u32,
+    force_mode: bool,
+    backup: bool,
+) -> Result<Written, WriteError> {
     let target = resolve_target(path);
     let dir = target
         .parent()
@@ -87,7 +110,10 @@ pub fn write_atomic(
         .transpose()
         .map_err(io(&target))?;
 
-    let mode = meta.as_ref().map_or(new_mode, permission_bits) & !0o002;
+    let mode = match &meta {
+        Some(m) if !force_mode => permission_bits(m),
+        _ => new_mode,
+    } & !0o002;
     let backup_path = match (backup, &current) {
         (true, Some(old)) => Some(write_backup(&target, old, mode)?),
         _ => None,

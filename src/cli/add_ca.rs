@@ -58,7 +58,7 @@ struct JsonChange {
 }
 
 /// Fails with a message and an exit code.
-struct Stop(Exit, String);
+pub(crate) struct Stop(pub(crate) Exit, pub(crate) String);
 
 fn stop<T>(exit: Exit, msg: impl Into<String>) -> Result<T, Stop> {
     Err(Stop(exit, msg.into()))
@@ -80,7 +80,7 @@ pub fn run(args: AddCaArgs) -> Exit {
 }
 
 /// Where the per-user option file is: `~/.my.cnf`.
-fn default_file() -> Option<PathBuf> {
+pub(crate) fn default_file() -> Option<PathBuf> {
     directories::BaseDirs::new().map(|d| d.home_dir().join(".my.cnf"))
 }
 
@@ -90,7 +90,7 @@ fn is_system_wide(file: &Path) -> bool {
 
 /// Where `--install` puts the CA: beside a system-wide file (`certs/`), else in the per-user
 /// data folder; named by fingerprint.
-fn install_path(file: &Path, fingerprint: &str) -> Result<PathBuf, Stop> {
+pub(crate) fn install_path(file: &Path, fingerprint: &str) -> Result<PathBuf, Stop> {
     let name = format!("ca-{}.pem", &fingerprint[..16.min(fingerprint.len())]);
     if is_system_wide(file) {
         let dir = fsio::absolute(file)
@@ -108,7 +108,7 @@ fn install_path(file: &Path, fingerprint: &str) -> Result<PathBuf, Stop> {
 }
 
 /// The CA path as written: absolute, forward slashes on Windows.
-fn path_for_file(p: &Path) -> Vec<u8> {
+pub(crate) fn path_for_file(p: &Path) -> Vec<u8> {
     let abs = fsio::absolute(p);
     let mut bytes = fsio::path_bytes(&abs);
     if cfg!(windows) {
@@ -579,7 +579,7 @@ fn ask(question: &str, from_tty: bool) -> bool {
     read.is_ok() && matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes")
 }
 
-fn install_ca(path: &Path, bytes: &[u8]) -> Result<(), Stop> {
+pub(crate) fn install_ca(path: &Path, bytes: &[u8]) -> Result<(), Stop> {
     if std::fs::read(path).is_ok_and(|old| old == bytes) {
         return Ok(());
     }

@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 pub mod add_ca;
 pub mod check;
 pub mod exit;
+pub mod init;
 pub mod inspect_ca;
 pub mod output;
 pub mod print_defaults;
@@ -43,6 +44,18 @@ pbpaste | mycnf-secure add-ca - --yes            # a CA pasted from a console, i
 mycnf-secure add-ca ca.pem --target mariadb --dry-run --format json"
     )]
     AddCa(AddCaArgs),
+    /// Write a new client option file: connection settings and the TLS lines of add-ca.
+    #[command(
+        after_help = "The password is never taken as an argument: use --password-stdin, or a connection \
+string read from standard input (--url -). The file is created with mode 0600 and is never replaced \
+without --force.\n\n\
+Examples:\n  \
+mycnf-secure init --host db.example.test --user app --password-stdin --ca ca.pem\n  \
+echo 'mysql://app:s3cret@db.example.test:3306/shop?ssl-mode=VERIFY_IDENTITY' | mycnf-secure init --url - --ca ca.pem\n  \
+mycnf-secure init --url 'app@tcp(aws.connect.psdb.cloud)/shop?tls=true' --password-stdin --output app.cnf\n  \
+mycnf-secure init --host 127.0.0.1 --user root --output -"
+    )]
+    Init(InitArgs),
     /// Validate option files and the TLS posture clients will really get.
     #[command(
         after_help = "Without FILE, checks the files the clients read (/etc/my.cnf, /etc/mysql/my.cnf, \
@@ -159,6 +172,56 @@ pub struct AddCaArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct InitArgs {
+    /// A connection string (mysql://user:pass@host:port/db?ssl-mode=…&ssl-ca=…, or the Go
+    /// driver's user:pass@tcp(host:port)/db?tls=true); `-` reads it from standard input.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// Server host name.
+    #[arg(long, value_name = "H")]
+    pub host: Option<String>,
+    /// Server TCP port.
+    #[arg(long, value_name = "P")]
+    pub port: Option<u16>,
+    /// Account name.
+    #[arg(long, value_name = "U")]
+    pub user: Option<String>,
+    /// Unix socket.
+    #[arg(long, value_name = "S")]
+    pub socket: Option<String>,
+    /// Default database (written in [mysql]: mysqldump and friends do not know it).
+    #[arg(long, value_name = "D")]
+    pub database: Option<String>,
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// The CA certificate; validated as add-ca validates it.
+    #[arg(long, value_name = "CA.pem", conflicts_with = "system_roots")]
+    pub ca: Option<PathBuf>,
+    /// Use the operating system's trust bundle (VERIFY_IDENTITY).
+    #[arg(long)]
+    pub system_roots: bool,
+    /// VERIFY_CA or VERIFY_IDENTITY (default as for add-ca).
+    #[arg(long, value_name = "MODE", value_parser = crate::tls::Mode::parse)]
+    pub mode: Option<crate::tls::Mode>,
+    /// Which clients read the file.
+    #[arg(long, value_enum, default_value = "mixed")]
+    pub target: TargetArg,
+    /// Copy the CA to a stable place and write that path (as add-ca --install).
+    #[arg(long)]
+    pub install: bool,
+    /// Where to write [default: ~/.my.cnf]; `-` prints the file.
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Replace an existing file (the diff is shown).
+    #[arg(long)]
+    pub force: bool,
+    /// Show passwords in the diff instead of *****.
+    #[arg(long)]
+    pub show_secrets: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Files to check (and what they include); default: the clients' read chain.
     #[arg(value_name = "FILE")]
@@ -264,6 +327,7 @@ where
     match cli.command {
         Command::AddCa(args) => add_ca::run(args),
         Command::Check(args) => check::run(args),
+        Command::Init(args) => init::run(args),
         Command::Show(args) => show::run(args),
         Command::PrintDefaults(args) => print_defaults::run(args),
         Command::InspectCa(args) => inspect_ca::run(args),

@@ -1,0 +1,133 @@
+//! `init`: a new client option file from connection settings, with the TLS lines `add-ca`
+//! writes (the same [`crate::tls::settings`]), a short comment above each line, and each option
+//! in the group of the clients that know it (`database` only in `[mysql]`).
+
+use crate::connect::Connection;
+use crate::optfile::{EncodeError, encode_value};
+use crate::tls::{self, Mode, Target};
+
+/// TLS for the new file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsSpec {
+    pub target: Target,
+    pub mode: Mode,
+    /// The CA path as it will be written (absolute).
+    pub ca_path: Vec<u8>,
+}
+
+fn comment_for(name: &str, mode: Mode) -> &'static str {
+    match name {
+        "host" => "# the server (for VERIFY_IDENTITY, the name its certificate carries)",
+        "port" => "# its TCP port",
+        "socket" => "# the Unix socket, for connections on this machine",
+        "user" => "# the account",
+        "password" => "# its password: keep this file private (mode 0600)",
+        "ssl-ca" => "# the CA that signed the server's certificate",
+        "loose-ssl-mode" if mode == Mode::VerifyIdentity => {
+            "# MySQL clients: require TLS, verify the CA and the host name (MariaDB clients warn about this line and go on)"
+        }
+        "loose-ssl-mode" => {
+            "# MySQL clients: require TLS and verify the CA (MariaDB clients warn about this line and go on)"
+        }
+        "ssl-mode" if mode == Mode::VerifyIdentity => {
+            "# require TLS, verify the CA and the host name"
+        }
+        "ssl-mode" => "# require TLS and verify the CA",
+        "ssl-verify-server-cert" => {
+            "# MariaDB clients and Connector/C: require TLS and check the server's host name"
+        }
+        "database" => "# the default database of the mysql/mariadb command-line client only",
+        _ => "",
+    }
+}
+
+/// The new file's bytes.
+pub fn render(conn: &Connection, tls: Option<&TlsSpec>) -> Result<Vec<u8>, EncodeError> {
+    let mode = tls.map_or(Mode::VerifyCa, |t| t.mode);
+    // (group, [(name, decoded value)]) in the order they are written.
+    let mut groups: Vec<(String, Vec<(&str, Vec<u8>)>)> = Vec::new();
+    let mut add = |group: &str, name: &'static str, value: Vec<u8>| match groups
+        .iter_mut()
+        .find(|(g, _)| g == group)
+    {
+        Some((_, v)) => v.push((name, value)),
+        None => groups.push((group.to_string(), vec![(name, value)])),
+    };
+    let text = |s: &Option<String>| s.as_ref().map(|v| v.as_bytes().to_vec());
+    for (name, value) in [
+        ("host", text(&conn.host)),
+        ("port", conn.port.map(|p| p.to_string().into_bytes())),
+        ("socket", text(&conn.socket)),
+        ("user", text(&conn.user)),
+        ("password", conn.password.clone()),
+    ] {
+        if let Some(v) = value {
+            add("client", name, v);
+        }
+    }
+    match tls {
+        Some(t) => {
+            for s in tls::settings(t.target, t.mode, &t.ca_path, None) {
+                add(&s.group, s.name, s.value);
+            }
+        }
+        None => add("client", "", Vec::new()),
+    }
+    if let Some(db) = &conn.database {
+        add("mysql", "database", db.as_bytes().to_vec());
+    }
+
+    let mut out = String::from(
+        "# Client options written by mycnf-secure init.\n# Check them with: mycnf-secure check FILE\n",
+    )
+    .into_bytes();
+    for (group, lines) in &groups {
+        out.extend_from_slice(format!("\n[{group}]\n").as_bytes());
+        for (name, value) in lines {
+            if name.is_empty() {
+                out.extend_from_slice(
+                    b"# no TLS settings yet: add them with mycnf-secure add-ca CA.pem --file FILE\n",
+                );
+                continue;
+            }
+            let comment = comment_for(name, mode);
+            if !comment.is_empty() {
+                out.extend_from_slice(comment.as_bytes());
+                out.push(b'\n');
+            }
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(b" = ");
+            out.extend_from_slice(&encode_value(value)?);
+            out.push(b'\n');
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_goes_to_mysql_and_tls_lines_follow_the_target() {
+        let conn = Connection {
+            host: Some("db.example.test".into()),
+            user: Some("app".into()),
+            password: Some(b"p#ss \"w\"".to_vec()),
+            database: Some("shop".into()),
+            ..Connection::default()
+        };
+        let tls = TlsSpec {
+            target: Target::Mixed,
+            mode: Mode::VerifyIdentity,
+            ca_path: b"/etc/ca.pem".to_vec(),
+        };
+        let text = String::from_utf8(render(&conn, Some(&tls)).unwrap()).unwrap();
+        assert!(text.contains("[client]\n# the server"), "{text}");
+        assert!(text.contains("password = \"p#ss \\\"w\\\"\"\n"), "{text}");
+        assert!(text.contains("loose-ssl-mode = VERIFY_IDENTITY\n"));
+        assert!(text.contains("[client-mariadb]\n# MariaDB clients and Connector/C: require TLS and check the server's host name\nssl-verify-server-cert = 1\n"));
+        assert!(text.ends_with("[mysql]\n# the default database of the mysql/mariadb command-line client only\ndatabase = shop\n"));
+        assert!(!text.contains("[client]\ndatabase"));
+    }
+}

@@ -1,0 +1,362 @@
+//! `init`: the files it writes pass `check`, read back exactly through `my_print_defaults`,
+//! and start the real MariaDB clients without an unknown-option error.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Output, Stdio};
+
+fn init(dir: &Path, args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = common::clean_command(&common::ours(), dir)
+        .arg("init")
+        .args(args)
+        .current_dir(dir)
+        .env_remove("XDG_DATA_HOME")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn ca() -> String {
+    common::fixtures()
+        .join("certs/demo-ca.pem")
+        .display()
+        .to_string()
+}
+
+fn print_defaults(dir: &Path, file: &Path, groups: &[&str]) -> Option<String> {
+    let oracle = common::oracle()?;
+    let out = common::clean_command(&oracle, dir)
+        .arg(format!("--defaults-file={}", file.display()))
+        .args(groups)
+        .output()
+        .unwrap();
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn passwords_with_special_characters_read_back_exactly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    for (i, password) in [
+        "plain",
+        "p#ss",
+        "with space",
+        "quote\"s and 'apostrophes'",
+        "back\\slash\\",
+        " leading and trailing ",
+        "semi;colon=equals",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let file = dir.join(format!("p{i}.cnf"));
+        let out = init(
+            dir,
+            &[
+                "--host",
+                "db.example.test",
+                "--user",
+                "app",
+                "--password-stdin",
+                "--ca",
+                &ca(),
+                "--output",
+                file.to_str().unwrap(),
+            ],
+            &format!("{password}\n"),
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if let Some(printed) = print_defaults(dir, &file, &["client"]) {
+            assert!(
+                printed
+                    .lines()
+                    .any(|l| l == format!("--password={password}")),
+                "{password:?} read back as:\n{printed}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_files_it_writes_pass_check_with_no_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    for (n, extra) in [
+        &["--target", "mixed", "--mode", "VERIFY_IDENTITY"][..],
+        &["--target", "mixed", "--mode", "VERIFY_CA"],
+        &["--target", "mariadb", "--mode", "VERIFY_IDENTITY"],
+        &["--target", "mariadb", "--mode", "VERIFY_CA"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        let file = dir.join(format!("f{n}.cnf"));
+        let mut args = vec![
+            "--host",
+            "db.example.test",
+            "--port",
+            "3307",
+            "--user",
+            "app",
+            "--database",
+            "shop",
+            "--password-stdin",
+            "--ca",
+        ];
+        let ca = ca();
+        args.push(&ca);
+        args.extend_from_slice(extra);
+        args.extend(["--output", file.to_str().unwrap()]);
+        let out = init(dir, &args, "s3cret\n");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        let check = common::clean_command(&common::ours(), dir)
+            .args(["check", file.to_str().unwrap()])
+            .args(&extra[..2])
+            .output()
+            .unwrap();
+        let report = String::from_utf8_lossy(&check.stdout);
+        assert!(
+            report.ends_with("0 errors, 0 warnings in 1 file\n"),
+            "{extra:?}:\n{report}"
+        );
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(
+            text.contains("[mysql]\n# the default database"),
+            "database only in [mysql]"
+        );
+    }
+}
+
+#[test]
+fn connection_strings_in_both_forms_and_from_standard_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let out = init(
+        dir,
+        &["--url", "-", "--ca", &ca(), "--output", "-"],
+        "mysql://app:p%40ss%20w@db.example.test:3307/shop?ssl-mode=VERIFY_IDENTITY\n",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("password = p@ss w\n"),
+        "inner spaces need no quotes: {text}"
+    );
+    assert!(text.contains("port = 3307\n") && text.contains("database = shop\n"));
+    assert!(text.contains("loose-ssl-mode = VERIFY_IDENTITY\n"));
+    assert!(
+        out.stderr.is_empty(),
+        "no warning when the password came on stdin"
+    );
+
+    let go = init(
+        dir,
+        &[
+            "--url",
+            "app:pw@tcp(db.example.test:3306)/shop?tls=true",
+            "--output",
+            "-",
+        ],
+        "",
+    );
+    assert!(
+        go.status.success(),
+        "{}",
+        String::from_utf8_lossy(&go.stderr)
+    );
+    let text = String::from_utf8_lossy(&go.stdout);
+    assert!(
+        text.contains("ssl-ca = /etc/ssl/certs/ca-certificates.crt")
+            || mycnf_secure::cert::store::system_bundle_path().is_none(),
+        "{text}"
+    );
+    assert!(
+        String::from_utf8_lossy(&go.stderr).contains("the password was given on the command line")
+    );
+
+    let bad = init(
+        dir,
+        &[
+            "--url",
+            "app@tcp(h:1)/db?parseTime=true&loc=UTC",
+            "--output",
+            "-",
+        ],
+        "",
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("unknown DSN parameters `parseTime`, `loc`")
+    );
+
+    let weak = init(
+        dir,
+        &["--url", "mysql://h/db?ssl-mode=REQUIRED", "--output", "-"],
+        "",
+    );
+    assert_eq!(weak.status.code(), Some(2));
+}
+
+#[test]
+fn an_existing_file_is_replaced_only_with_force_and_the_diff_shown() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let file = dir.join("my.cnf");
+    std::fs::write(&file, "[client]\npassword=old-secret\nuser=old\n").unwrap();
+    let out = init(dir, &["--user", "new", "--output", "my.cnf"], "");
+    assert_eq!(out.status.code(), Some(5));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("without --force"));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "[client]\npassword=old-secret\nuser=old\n"
+    );
+    let forced = init(dir, &["--user", "new", "--output", "my.cnf", "--force"], "");
+    assert!(forced.status.success());
+    let shown = String::from_utf8_lossy(&forced.stdout);
+    assert!(
+        shown.contains("-password=*****") && !shown.contains("old-secret"),
+        "{shown}"
+    );
+    assert!(shown.contains("+user = new"));
+}
+
+/// No "unknown variable/option" error; the documented `loose-` warning is allowed.
+fn unknown_option_errors(out: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| {
+            (l.contains("unknown variable") || l.contains("unknown option"))
+                && !(l.starts_with("Warning:") && l.contains("loose-ssl-mode"))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_real_mariadb_clients_start_with_every_file_it_writes() {
+    let programs = ["mariadb", "mariadb-dump", "mariadb-admin"];
+    let found: Vec<_> = programs
+        .iter()
+        .filter_map(|p| common::find_program(p))
+        .collect();
+    if found.len() < programs.len() {
+        assert!(
+            !common::required(),
+            "the MariaDB clients are missing and CI=true"
+        );
+        eprintln!("\n*** SKIPPED: MariaDB clients not installed ***\n");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let variants: [&[&str]; 5] = [
+        &[
+            "--target",
+            "mixed",
+            "--mode",
+            "VERIFY_IDENTITY",
+            "--database",
+            "shop",
+        ],
+        &["--target", "mixed", "--mode", "VERIFY_CA"],
+        &[
+            "--target",
+            "mariadb",
+            "--mode",
+            "VERIFY_IDENTITY",
+            "--database",
+            "shop",
+        ],
+        &[
+            "--target",
+            "mariadb",
+            "--mode",
+            "VERIFY_CA",
+            "--socket",
+            "/nonexistent.sock",
+        ],
+        &["--database", "shop"],
+    ];
+    for (i, variant) in variants.iter().enumerate() {
+        let file = dir.join(format!("v{i}.cnf"));
+        let ca = ca();
+        // Port 1 on the loopback: nothing listens, so the clients parse their options, then
+        // fail to connect (not on an unknown option).
+        let mut args = vec![
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "1",
+            "--user",
+            "app",
+            "--password-stdin",
+            "--output",
+            file.to_str().unwrap(),
+        ];
+        if i < 4 {
+            args.extend(["--ca", ca.as_str()]);
+        }
+        args.extend_from_slice(variant);
+        let out = init(dir, &args, "pw\n");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for (program, extra) in [
+            ("mariadb", &["-e", "select 1"][..]),
+            ("mariadb-dump", &["shop"][..]),
+            ("mariadb-admin", &["ping"][..]),
+        ] {
+            let out = std::process::Command::new(common::find_program(program).unwrap())
+                .arg(format!("--defaults-file={}", file.display()))
+                .args(extra)
+                .output()
+                .unwrap();
+            assert_ne!(
+                out.status.code(),
+                Some(7),
+                "{program} {variant:?}: unknown variable"
+            );
+            let bad = unknown_option_errors(&out);
+            assert!(
+                bad.is_empty(),
+                "{program} with {variant:?}: {bad:?}\n{}",
+                std::fs::read_to_string(&file).unwrap()
+            );
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                err.contains("Can't connect") || err.contains("connect to server"),
+                "{program}: {err}"
+            );
+        }
+    }
+}
