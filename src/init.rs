@@ -41,11 +41,14 @@ fn comment_for(name: &str, mode: Mode) -> &'static str {
     }
 }
 
+/// A group and its (name, decoded value) lines, in writing order.
+type Block<'a> = (String, Vec<(&'a str, Vec<u8>)>);
+
 /// The new file's bytes.
 pub fn render(conn: &Connection, tls: Option<&TlsSpec>) -> Result<Vec<u8>, EncodeError> {
     let mode = tls.map_or(Mode::VerifyCa, |t| t.mode);
     // (group, [(name, decoded value)]) in the order they are written.
-    let mut groups: Vec<(String, Vec<(&str, Vec<u8>)>)> = Vec::new();
+    let mut groups: Vec<Block<'_>> = Vec::new();
     let mut add = |group: &str, name: &'static str, value: Vec<u8>| match groups
         .iter_mut()
         .find(|(g, _)| g == group)
