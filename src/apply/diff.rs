@@ -5,9 +5,26 @@ use similar::TextDiff;
 use crate::optfile::lex::{self, Entry};
 use crate::tls::is_secret;
 
-/// The text of a line as shown to a person: lossy UTF-8, a password-like value replaced by
-/// `*****` unless `show_secrets`.
+/// The text of a line as shown to a person: lossy UTF-8, control characters escaped (the
+/// line ending kept), a password-like value replaced by `*****` unless `show_secrets`.
 pub fn display_line(line: &[u8], show_secrets: bool) -> String {
+    let (body, eol) = match line.strip_suffix(b"\n") {
+        Some(b) => (b.strip_suffix(b"\r").unwrap_or(b), "\n"),
+        None => (line, ""),
+    };
+    let mut text = masked(body, show_secrets)
+        .chars()
+        .map(|c| match c {
+            '\t' => "\t".to_string(),
+            c if c.is_control() => c.escape_default().to_string(),
+            c => c.to_string(),
+        })
+        .collect::<String>();
+    text.push_str(eol);
+    text
+}
+
+fn masked(line: &[u8], show_secrets: bool) -> String {
     if !show_secrets
         && let Entry::Option(o) = lex::classify(line)
         && let Some(v) = &o.value

@@ -496,7 +496,7 @@ fn run_inner(args: AddCaArgs) -> Result<Exit, Stop> {
             let to_stderr = matches!(exit, Exit::Refused | Exit::Io | Exit::Findings);
             if to_stderr {
                 eprintln!("{outcome_line}");
-            } else {
+            } else if !super::ui::get().quiet {
                 super::output::emit(format!("{outcome_line}\n").as_bytes())
                     .map_err(|e| Stop(e, String::new()))?;
             }
@@ -517,6 +517,9 @@ fn print_text(
     mode: Mode,
     target: Target,
 ) {
+    if super::ui::get().quiet {
+        return;
+    }
     let mut s = String::new();
     s.push_str(&format!(
         "CA: {ca_label}: {}\nmode {}, target {}\n",
@@ -528,7 +531,7 @@ fn print_text(
         s.push_str(&format!("\n{label}: no change needed\n"));
     } else {
         s.push('\n');
-        s.push_str(diff);
+        s.push_str(&super::ui::diff(diff));
     }
     let commented: Vec<&Change> = changes
         .iter()
@@ -543,16 +546,16 @@ fn print_text(
     s.push_str("\nWhat each client will do with the result:\n");
     for o in &review.clients {
         let mark = match o.level {
-            Level::Verified => "ok  ",
-            Level::Weak => "weak",
-            Level::Broken => "FAIL",
+            Level::Verified => super::ui::good("ok  "),
+            Level::Weak => super::ui::warning("weak"),
+            Level::Broken => super::ui::error("FAIL"),
         };
         s.push_str(&format!("  {mark}  {:<17} {}\n", o.client, o.summary));
     }
     if !warnings.is_empty() {
         s.push('\n');
         for w in warnings {
-            s.push_str(&format!("warning: {w}\n"));
+            s.push_str(&format!("{}: {w}\n", super::ui::warning("warning")));
         }
     }
     s.push('\n');

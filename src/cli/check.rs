@@ -75,9 +75,13 @@ pub fn run(args: CheckArgs) -> Exit {
 
 /// Text: one rustc-style block per finding, then the summary line.
 pub fn render(report: &CheckReport) -> String {
+    let quiet = super::ui::get().quiet;
     let mut s = String::new();
     for f in &report.findings {
-        s.push_str(&render_finding(f));
+        if quiet && f.severity == Severity::Warning {
+            continue;
+        }
+        s.push_str(&super::ui::levels(&render_finding(f)));
         s.push('\n');
     }
     s.push_str(&report.summary());

@@ -78,8 +78,10 @@ pub fn run(args: InspectCaArgs) -> Exit {
                 return exit;
             }
         }
+        Format::Text if super::ui::get().quiet && report.usable => {}
         Format::Text => {
-            if let Err(exit) = super::output::emit(render_text(&source, &report).as_bytes()) {
+            let text = super::ui::levels(&render_text(&source, &report));
+            if let Err(exit) = super::output::emit(text.as_bytes()) {
                 return exit;
             }
         }
@@ -187,7 +189,10 @@ fn render_cert(c: &CertInfo) -> String {
         "certificate {} (line {}): {role}, {state}\n",
         c.index, c.line
     );
-    let mut row = |k: &str, v: &str| s.push_str(&format!("  {k:<10} {v}\n"));
+    let mut row = |k: &str, v: &str| {
+        let v = crate::diagnostic::sanitize(v.as_bytes());
+        s.push_str(&format!("  {k:<10} {v}\n"))
+    };
     row("subject", &c.subject);
     row(
         "issuer",

@@ -14,6 +14,7 @@ pub mod inspect_ca;
 pub mod output;
 pub mod print_defaults;
 pub mod show;
+pub mod ui;
 
 pub use exit::Exit;
 
@@ -25,6 +26,18 @@ const ABOUT: &str =
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Colour the output: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "auto",
+        value_name = "WHEN"
+    )]
+    pub color: ui::ColorChoice,
+    /// Print only errors (and what a command exists to print: JSON, the file of init -o -).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -92,6 +105,21 @@ mycnf-secure show client client-mariadb --defaults-file ~/.my.cnf --format json"
             pbpaste | mycnf-secure inspect-ca -"
     )]
     InspectCa(InspectCaArgs),
+    /// Print a shell completion script.
+    #[command(after_help = "Examples:\n  \
+mycnf-secure completions bash > ~/.local/share/bash-completion/completions/mycnf-secure\n  \
+mycnf-secure completions zsh > ~/.zfunc/_mycnf-secure\n  \
+mycnf-secure completions fish > ~/.config/fish/completions/mycnf-secure.fish")]
+    Completions {
+        /// bash, zsh, fish, powershell or elvish.
+        shell: clap_complete::Shell,
+    },
+    /// Write the man pages (mycnf-secure.1 and one per command) into a folder.
+    #[command(hide = true)]
+    Man {
+        /// The folder (created if missing).
+        dir: PathBuf,
+    },
 }
 
 /// Output format for commands that print a report.
@@ -324,6 +352,7 @@ where
             };
         }
     };
+    ui::init(cli.color, cli.quiet);
     match cli.command {
         Command::AddCa(args) => add_ca::run(args),
         Command::Check(args) => check::run(args),
@@ -331,7 +360,54 @@ where
         Command::Show(args) => show::run(args),
         Command::PrintDefaults(args) => print_defaults::run(args),
         Command::InspectCa(args) => inspect_ca::run(args),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "mycnf-secure", &mut out);
+            match output::emit(&out) {
+                Ok(()) => Exit::Success,
+                Err(e) => e,
+            }
+        }
+        Command::Man { dir } => match write_man_pages(&dir) {
+            Ok(()) => Exit::Success,
+            Err(e) => {
+                eprintln!(
+                    "error: cannot write the man pages to {}: {e}",
+                    dir.display()
+                );
+                Exit::Io
+            }
+        },
     }
+}
+
+/// The man pages, from the same definitions as `--help`: `mycnf-secure.1` and
+/// `mycnf-secure-COMMAND.1` for each visible command.
+pub fn man_pages() -> Vec<(String, Vec<u8>)> {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    let mut pages = Vec::new();
+    let mut render = |name: String, c: clap::Command| {
+        let mut out = Vec::new();
+        clap_mangen::Man::new(c)
+            .render(&mut out)
+            .expect("rendering into memory");
+        pages.push((format!("{name}.1"), out));
+    };
+    render("mycnf-secure".into(), cmd.clone());
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let name = format!("mycnf-secure-{}", sub.get_name());
+        render(name.clone(), sub.clone().name(name));
+    }
+    pages
+}
+
+fn write_man_pages(dir: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for (name, bytes) in man_pages() {
+        std::fs::write(dir.join(name), bytes)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

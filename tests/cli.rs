@@ -1,0 +1,128 @@
+//! The command line as a whole: help, man pages, completions, colour, quiet, sanitised output.
+
+mod common;
+
+use std::process::Output;
+
+fn run(args: &[&str]) -> Output {
+    let tmp = std::env::temp_dir();
+    common::clean_command(&common::ours(), &tmp)
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_committed_man_pages_are_up_to_date() {
+    let dir = common::fixtures().parent().unwrap().join("docs/man");
+    let pages = mycnf_secure::cli::man_pages();
+    assert!(pages.len() >= 8);
+    for (name, bytes) in pages {
+        let committed = std::fs::read(dir.join(&name)).unwrap_or_default();
+        assert!(
+            committed == bytes,
+            "docs/man/{name} is stale: run `cargo run -- man docs/man` and commit"
+        );
+    }
+}
+
+#[test]
+fn every_command_has_help_with_examples() {
+    for cmd in [
+        "add-ca",
+        "check",
+        "show",
+        "print-defaults",
+        "inspect-ca",
+        "init",
+        "completions",
+    ] {
+        let out = run(&[cmd, "--help"]);
+        assert!(out.status.success());
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("Examples:"),
+            "{cmd} --help has no examples:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn completions_are_generated_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = run(&["completions", shell]);
+        assert!(out.status.success(), "{shell}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("add-ca"),
+            "{shell}"
+        );
+    }
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let args = ["inspect-ca", "fixtures/certs/demo-server.pem"];
+    let always = run(&["--color", "always", args[0], args[1]]);
+    assert!(always.stdout.contains(&0x1b), "--color always colours");
+    let auto = run(&args);
+    assert!(!auto.stdout.contains(&0x1b), "not a terminal: no colour");
+    let never = run(&["--color", "never", args[0], args[1]]);
+    assert!(!never.stdout.contains(&0x1b));
+}
+
+#[test]
+fn quiet_prints_only_what_matters() {
+    let ok = run(&["-q", "inspect-ca", "fixtures/certs/demo-ca.pem"]);
+    assert!(ok.status.success());
+    assert!(
+        ok.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    let bad = run(&["-q", "inspect-ca", "fixtures/certs/demo-server.pem"]);
+    assert_eq!(bad.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&bad.stdout).contains("error[CA202]"));
+}
+
+#[test]
+fn control_characters_from_files_are_escaped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("evil.cnf");
+    std::fs::write(
+        &file,
+        b"[client]\nprompt=\x1b[2J\x1b]0;owned\x07\nssl-mode=X\n",
+    )
+    .unwrap();
+    for args in [
+        vec!["show", "--defaults-file", file.to_str().unwrap()],
+        vec!["check", file.to_str().unwrap()],
+    ] {
+        let out = run(&args);
+        assert!(
+            !out.stdout.contains(&0x1b) && !out.stdout.contains(&0x07),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    let out = run(&[
+        "add-ca",
+        "fixtures/certs/demo-ca.pem",
+        "--file",
+        file.to_str().unwrap(),
+        "--dry-run",
+    ]);
+    assert!(
+        !out.stdout.contains(&0x1b),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\\u{1b}[2J"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(run(&["add-ca"]).status.code(), Some(2));
+    assert_eq!(run(&["no-such-command"]).status.code(), Some(2));
+    assert_eq!(run(&["--version"]).status.code(), Some(0));
+}
