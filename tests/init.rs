@@ -360,3 +360,29 @@ fn the_real_mariadb_clients_start_with_every_file_it_writes() {
         }
     }
 }
+
+#[test]
+fn a_local_socket_file_without_tls_also_passes_check() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let out = init(
+        dir,
+        &[
+            "--socket",
+            "/run/mysqld/mysqld.sock",
+            "--user",
+            "app",
+            "--output",
+            "local.cnf",
+        ],
+        "",
+    );
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no CA given"));
+    let check = common::clean_command(&common::ours(), dir)
+        .args(["check", "local.cnf"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&check.stdout).ends_with("0 errors, 0 warnings in 1 file\n"));
+}

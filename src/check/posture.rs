@@ -242,9 +242,14 @@ pub(crate) fn check_posture(
             }
         }
     }
-    if !any_tls {
+    // Connections on this machine (no host, localhost, a loopback address) need no TLS.
+    let host = last(&in_groups(opts, MARIADB_GROUPS), "host").map(value);
+    let remote = host.as_deref().is_some_and(|h| {
+        !matches!(h.trim(), "" | "localhost" | "127.0.0.1" | "::1") && !h.starts_with("127.")
+    });
+    if !any_tls && remote {
         let file = read.last().map(PathBuf::as_path);
-        out.push(on_file("MC301", Severity::Warning, "no TLS options: clients use TLS only if the server offers it and verify nothing (a plaintext fallback is possible)".into(), file, Some("mycnf-secure add-ca CA.pem".into())));
+        out.push(on_file("MC301", Severity::Warning, format!("no TLS options for the remote host {}: clients use TLS only if the server offers it and verify nothing (a plaintext fallback is possible)", host.as_deref().unwrap_or_default()), file, Some("mycnf-secure add-ca CA.pem".into())));
     }
 }
 
