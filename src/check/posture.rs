@@ -5,29 +5,28 @@ use std::path::{Path, PathBuf};
 
 use super::{CheckInput, Finding, Related, Severity, Sources, on_file};
 use crate::tls::outcome::Opt;
-use crate::tls::{Target, boolean_value};
+use crate::tls::{
+    CONNECTOR_C_GROUPS, MARIADB_CLI_GROUPS as MARIADB_GROUPS, MYSQL_CLI_GROUPS as MYSQL_GROUPS,
+    MYSQL_ONLY_OPTIONS as MYSQL_ONLY, Target, boolean_value, in_groups,
+};
 
-const MYSQL_GROUPS: &[&str] = &["mysql", "client"];
-const MARIADB_GROUPS: &[&str] = &[
-    "mysql",
-    "mariadb-client",
-    "client",
-    "client-server",
-    "client-mariadb",
-];
-const CONNECTOR_C_GROUPS: &[&str] = &["client", "client-server", "client-mariadb"];
-const MYSQL_ONLY: &[&str] = &[
-    "ssl-mode",
-    "tls-ciphersuites",
-    "ssl-fips-mode",
-    "tls-sni-servername",
-    "ssl-session-data",
-];
-
-fn in_groups<'a>(opts: &'a [Opt], groups: &[&str]) -> Vec<&'a Opt> {
-    opts.iter()
-        .filter(|o| groups.contains(&o.group.as_str()))
-        .collect()
+/// A finding on the line of option `o` (reader line numbers turned into the file's own).
+fn finding_at(
+    sources: &mut Sources,
+    code: &'static str,
+    severity: Severity,
+    message: String,
+    o: &Opt,
+    hint: &str,
+) -> Finding {
+    sources.at_reader(
+        code,
+        severity,
+        message,
+        &o.file,
+        o.line,
+        Some(hint.to_string()).filter(|h| !h.is_empty()),
+    )
 }
 
 fn last<'a>(opts: &[&'a Opt], canonical: &str) -> Option<&'a Opt> {
@@ -61,16 +60,7 @@ pub(crate) fn check_posture(
 ) {
     let mysql = input.target != Target::Mariadb;
     let mariadb = input.target != Target::Mysql;
-    let at = |sources: &mut Sources, code, sev, msg: String, o: &Opt, hint: &str| {
-        sources.at_reader(
-            code,
-            sev,
-            msg,
-            &o.file,
-            o.line,
-            Some(hint.to_string()).filter(|h| !h.is_empty()),
-        )
-    };
+    let at = finding_at;
 
     // Lines that stop a client family from starting.
     if mariadb {
@@ -258,15 +248,7 @@ fn ca_file(input: &CheckInput<'_>, o: &Opt, sources: &mut Sources, out: &mut Vec
     let v = value(o);
     let path = Path::new(&v);
     let mut at = |code, sev, msg: String, hint: &str| {
-        let f = sources.at_reader(
-            code,
-            sev,
-            msg,
-            &o.file,
-            o.line,
-            Some(hint.to_string()).filter(|h| !h.is_empty()),
-        );
-        out.push(f);
+        out.push(finding_at(sources, code, sev, msg, o, hint));
     };
     if !path.is_absolute() {
         at(

@@ -9,6 +9,36 @@ pub mod review;
 
 pub use names::{OptionName, boolean_value, is_secret};
 
+/// Groups the MySQL command-line client reads.
+pub const MYSQL_CLI_GROUPS: &[&str] = &["mysql", "client"];
+/// Groups the MariaDB command-line client reads (10.11 and later).
+pub const MARIADB_CLI_GROUPS: &[&str] = &[
+    "mysql",
+    "mariadb-client",
+    "client",
+    "client-server",
+    "client-mariadb",
+];
+/// Groups MariaDB Connector/C reads for an application.
+pub const CONNECTOR_C_GROUPS: &[&str] = &["client", "client-server", "client-mariadb"];
+/// Options only MySQL clients know: every MariaDB client stops on them (unknown variable).
+pub const MYSQL_ONLY_OPTIONS: &[&str] = &[
+    "ssl-mode",
+    "tls-ciphersuites",
+    "ssl-fips-mode",
+    "tls-sni-servername",
+    "ssl-session-data",
+];
+/// Options MySQL 8.0 and later removed: their clients stop on them.
+pub const REMOVED_IN_MYSQL8: &[&str] = &["ssl-verify-server-cert", "ssl"];
+
+/// The options of `opts` that sit in one of `groups`.
+pub fn in_groups<'a>(opts: &'a [outcome::Opt], groups: &[&str]) -> Vec<&'a outcome::Opt> {
+    opts.iter()
+        .filter(|o| groups.contains(&o.group.as_str()))
+        .collect()
+}
+
 /// The verification mode `add-ca` sets up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {

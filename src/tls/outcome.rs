@@ -4,6 +4,10 @@
 use serde::Serialize;
 
 use super::names::{OptionName, boolean_value};
+use super::{
+    CONNECTOR_C_GROUPS, MARIADB_CLI_GROUPS, MYSQL_CLI_GROUPS, MYSQL_ONLY_OPTIONS,
+    REMOVED_IN_MYSQL8, in_groups,
+};
 
 /// One option as read, with where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,11 +64,6 @@ pub struct Outcome {
     pub summary: String,
 }
 
-fn in_groups<'a>(opts: &'a [Opt], groups: &'a [&str]) -> impl Iterator<Item = &'a Opt> + 'a {
-    opts.iter()
-        .filter(move |o| groups.contains(&o.group.as_str()))
-}
-
 /// The last line that sets `canonical` (any spelling); `accept` filters the forms a client
 /// understands.
 fn last<'a>(
@@ -78,21 +77,11 @@ fn last<'a>(
         .copied()
 }
 
-const MYSQL_ONLY: &[&str] = &[
-    "ssl-mode",
-    "tls-ciphersuites",
-    "ssl-fips-mode",
-    "tls-sni-servername",
-    "ssl-session-data",
-];
-
-const MARIADB_ONLY_FATAL_FOR_MYSQL8: &[&str] = &["ssl-verify-server-cert", "ssl"];
-
 fn mysql_cli(chain: &[Opt]) -> Outcome {
-    let opts: Vec<&Opt> = in_groups(chain, &["mysql", "client"]).collect();
+    let opts: Vec<&Opt> = in_groups(chain, MYSQL_CLI_GROUPS);
     if let Some(bad) = opts
         .iter()
-        .find(|o| !o.name.loose && MARIADB_ONLY_FATAL_FOR_MYSQL8.iter().any(|n| o.name.is(n)))
+        .find(|o| !o.name.loose && REMOVED_IN_MYSQL8.iter().any(|n| o.name.is(n)))
     {
         return Outcome {
             client: "MySQL CLI",
@@ -151,17 +140,10 @@ fn mariadb_cli(chain: &[Opt], v11_4: bool) -> Outcome {
     } else {
         "MariaDB ≤ 11.3"
     };
-    let groups = [
-        "mysql",
-        "mariadb-client",
-        "client",
-        "client-server",
-        "client-mariadb",
-    ];
-    let opts: Vec<&Opt> = in_groups(chain, &groups).collect();
+    let opts: Vec<&Opt> = in_groups(chain, MARIADB_CLI_GROUPS);
     if let Some(bad) = opts
         .iter()
-        .find(|o| !o.name.loose && MYSQL_ONLY.iter().any(|n| o.name.is(n)))
+        .find(|o| !o.name.loose && MYSQL_ONLY_OPTIONS.iter().any(|n| o.name.is(n)))
     {
         return Outcome {
             client,
@@ -177,7 +159,7 @@ fn mariadb_cli(chain: &[Opt], v11_4: bool) -> Outcome {
     }
     let warns = opts
         .iter()
-        .any(|o| o.name.loose && MYSQL_ONLY.iter().any(|n| o.name.is(n)));
+        .any(|o| o.name.loose && MYSQL_ONLY_OPTIONS.iter().any(|n| o.name.is(n)));
     let ssl_off =
         last(&opts, "ssl", |_| true).is_some_and(|o| !boolean_value(&o.name, o.value.as_deref()));
     let ca = last(&opts, "ssl-ca", |n| n.negation.is_none()).is_some();
@@ -222,7 +204,8 @@ fn mariadb_cli(chain: &[Opt], v11_4: bool) -> Outcome {
 /// Applications on MariaDB Connector/C 3.3 (mysqlclient on Debian, DBD::MariaDB): no prefixes,
 /// booleans by `atoi`.
 fn connector_c(chain: &[Opt]) -> Outcome {
-    let opts: Vec<&Opt> = in_groups(chain, &["client", "client-server", "client-mariadb"])
+    let opts: Vec<&Opt> = in_groups(chain, CONNECTOR_C_GROUPS)
+        .into_iter()
         .filter(|o| !o.name.loose && o.name.negation.is_none())
         .collect();
     let ca = last(&opts, "ssl-ca", |_| true).is_some();
@@ -274,7 +257,7 @@ fn pymysql(file: &[Opt], strict_ini_error: Option<&str>) -> Outcome {
             summary: format!("refuses the file: {e}"),
         };
     }
-    let opts: Vec<&Opt> = in_groups(file, &["client"]).collect();
+    let opts: Vec<&Opt> = in_groups(file, &["client"]);
     let has_ssl = opts.iter().any(|o| {
         [
             "ssl-ca",
@@ -306,6 +289,7 @@ fn pymysql(file: &[Opt], strict_ini_error: Option<&str>) -> Outcome {
 /// mysql-connector-python with `option_files=` (`[client]` and `[connector_python]`).
 fn connector_python(file: &[Opt]) -> Outcome {
     let opts: Vec<&Opt> = in_groups(file, &["client", "connector_python"])
+        .into_iter()
         .filter(|o| !o.name.loose && o.name.negation.is_none())
         .collect();
     let truthy = |n: &str| {
