@@ -708,3 +708,20 @@ fn a_password_file_readable_by_others_gets_a_warning() {
             .contains("holds a password and is readable by other users (mode 0644)")
     );
 }
+
+#[test]
+fn a_certificate_pasted_on_a_terminal_ends_at_its_end_line_and_is_installed() {
+    let c = case("00-no-file");
+    let dir = c.tmp.path();
+    let pem = std::fs::read_to_string(&c.ca).unwrap();
+    let args = format!("- --file {}", c.file.display());
+    let Some((out, shown)) = on_terminal(dir, &args, &format!("{pem}y\n")) else {
+        assert!(!common::required(), "CI=true needs util-linux script");
+        return;
+    };
+    assert!(shown.contains("Paste the CA certificate"), "{shown}");
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    let written = std::fs::read_to_string(&c.file).unwrap();
+    let installed = dir.join(".local/share/mycnf-secure/ca");
+    assert!(written.contains(installed.to_str().unwrap()), "{written}");
+}

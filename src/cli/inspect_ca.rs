@@ -30,14 +30,35 @@ pub fn now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
+/// A certificate from standard input. Pasted on a terminal, it ends with its END line (no
+/// Ctrl-D needed); from a pipe, with the end of input (a bundle may hold several).
+fn read_pasted() -> std::io::Result<Vec<u8>> {
+    use std::io::{BufRead, IsTerminal};
+    let stdin = std::io::stdin();
+    let mut buf = Vec::new();
+    if !stdin.is_terminal() {
+        stdin.lock().read_to_end(&mut buf)?;
+        return Ok(buf);
+    }
+    eprintln!("Paste the CA certificate (PEM); it ends at its -----END CERTIFICATE----- line:");
+    let mut lock = stdin.lock();
+    loop {
+        let mut line = Vec::new();
+        if lock.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        buf.extend_from_slice(&line);
+        if String::from_utf8_lossy(&line).trim() == "-----END CERTIFICATE-----" {
+            break;
+        }
+    }
+    Ok(buf)
+}
+
 /// Reads a CA file (`-` is standard input). The error is a sentence for the user.
 pub fn read_ca_input(path: &Path) -> Result<Vec<u8>, String> {
     if path == Path::new("-") {
-        let mut buf = Vec::new();
-        return std::io::stdin()
-            .read_to_end(&mut buf)
-            .map(|_| buf)
-            .map_err(|e| format!("cannot read the certificate from standard input: {e}"));
+        return read_pasted().map_err(|e| format!("cannot read the certificate from standard input: {e}"));
     }
     if path.is_dir() {
         return Err(format!(
