@@ -58,7 +58,8 @@ fn read_pasted() -> std::io::Result<Vec<u8>> {
 /// Reads a CA file (`-` is standard input). The error is a sentence for the user.
 pub fn read_ca_input(path: &Path) -> Result<Vec<u8>, String> {
     if path == Path::new("-") {
-        return read_pasted().map_err(|e| format!("cannot read the certificate from standard input: {e}"));
+        return read_pasted()
+            .map_err(|e| format!("cannot read the certificate from standard input: {e}"));
     }
     if path.is_dir() {
         return Err(format!(
