@@ -540,7 +540,8 @@ fn print_text(
     if !commented.is_empty() {
         s.push_str("\nLater lines that would have overridden ours are commented out:\n");
         for c in commented {
-            s.push_str(&format!("  {label}:{}: {}\n", c.line, c.text));
+            let text = crate::diagnostic::sanitize(c.text.as_bytes());
+            s.push_str(&format!("  {label}:{}: {text}\n", c.line));
         }
     }
     s.push_str("\nWhat each client will do with the result:\n");
@@ -550,11 +551,13 @@ fn print_text(
             Level::Weak => super::ui::warning("weak"),
             Level::Broken => super::ui::error("FAIL"),
         };
-        s.push_str(&format!("  {mark}  {:<17} {}\n", o.client, o.summary));
+        let summary = crate::diagnostic::sanitize(o.summary.as_bytes());
+        s.push_str(&format!("  {mark}  {:<17} {summary}\n", o.client));
     }
     if !warnings.is_empty() {
         s.push('\n');
         for w in warnings {
+            let w = crate::diagnostic::sanitize(w.as_bytes());
             s.push_str(&format!("{}: {w}\n", super::ui::warning("warning")));
         }
     }

@@ -171,7 +171,8 @@ pub fn render_finding(source: &str, f: &Finding) -> String {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let mut s = format!("{level}[{}]: {}\n", f.code, f.message);
+    let message = crate::diagnostic::sanitize(f.message.as_bytes());
+    let mut s = format!("{level}[{}]: {message}\n", f.code);
     if let Some(line) = f.line {
         s.push_str(&format!("  --> {source}:{line}\n"));
     }
