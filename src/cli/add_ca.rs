@@ -276,7 +276,7 @@ fn run_inner(args: AddCaArgs) -> Result<Exit, Stop> {
     // 4. Plan and review.
     let settings = tls::settings(target, mode, &ca_written, args.group.as_deref());
     let groups = GroupSet::new(tls::target_groups(target, args.group.as_deref()), None);
-    let plan = plan::plan(&doc, &settings, &groups).map_err(|e| {
+    let plan = plan::plan(&doc, &settings, &groups, target != Target::Mysql).map_err(|e| {
         Stop(
             Exit::InvalidInput,
             format!("error: the CA path cannot be written: {e}"),
@@ -538,7 +538,7 @@ fn print_text(
         .filter(|c| c.action == Action::CommentedOut)
         .collect();
     if !commented.is_empty() {
-        s.push_str("\nLater lines that would have overridden ours are commented out:\n");
+        s.push_str("\nCommented out (they would override our lines, or stop MariaDB clients):\n");
         for c in commented {
             let text = crate::diagnostic::sanitize(c.text.as_bytes());
             s.push_str(&format!("  {label}:{}: {text}\n", c.line));

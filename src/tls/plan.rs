@@ -38,13 +38,18 @@ impl Plan {
 }
 
 pub const COMMENT_REASON: &str = "overridden TLS setting disabled by mycnf-secure";
+pub const MYSQL_ONLY_REASON: &str =
+    "MySQL-only option that stops MariaDB clients, disabled by mycnf-secure";
 
 /// Plans the edits that make `doc` hold `settings` as the last word for the clients that read
-/// `target_groups`.
+/// `target_groups`. With `mariadb_reads`, lines MariaDB clients stop on (a bare `ssl-mode` and
+/// the other MySQL-only options, in a group they read) are commented out too: after the edit
+/// every client must still start.
 pub fn plan(
     doc: &Document,
     settings: &[Setting],
     target_groups: &GroupSet,
+    mariadb_reads: bool,
 ) -> Result<Plan, EncodeError> {
     let lines = doc.lines();
     let group_of =
@@ -183,6 +188,38 @@ pub fn plan(
             }
         }
     }
+    if mariadb_reads {
+        // Every MariaDB program's groups: `[mysqldump]` stops mariadb-dump, and so on.
+        let mariadb = GroupSet::new(super::target_groups(super::Target::Mariadb, None), None);
+        let replaced: Vec<usize> = ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::ReplaceOption { line, .. } => Some(*line),
+                _ => None,
+            })
+            .collect();
+        for (i, line) in lines.iter().enumerate() {
+            if commented.contains(&i) || replaced.contains(&i) {
+                continue;
+            }
+            let Some(g) = group_of(i) else { continue };
+            if let Some((n, _)) = option_at(i)
+                && !n.loose
+                && mariadb.matches(g)
+                && super::MYSQL_ONLY_OPTIONS.iter().any(|o| n.is(o))
+            {
+                ops.push(Op::CommentOut {
+                    line: i,
+                    reason: MYSQL_ONLY_REASON.to_string(),
+                });
+                changes.push(Change {
+                    line: line.number,
+                    action: Action::CommentedOut,
+                    text: String::from_utf8_lossy(doc.raw(line).trim_ascii()).into_owned(),
+                });
+            }
+        }
+    }
     for (group, options) in appended {
         ops.push(Op::AppendGroup { group, options });
     }
@@ -203,7 +240,8 @@ mod tests {
         let doc = Document::parse(input.as_bytes().to_vec());
         let s = settings(target, mode, b"/etc/ca.pem", None);
         let groups = GroupSet::new(target_groups(target, None), None);
-        String::from_utf8(plan(&doc, &s, &groups).unwrap().edited.bytes).unwrap()
+        let mariadb = target != Target::Mysql;
+        String::from_utf8(plan(&doc, &s, &groups, mariadb).unwrap().edited.bytes).unwrap()
     }
 
     #[test]
@@ -249,6 +287,22 @@ mod tests {
         assert_eq!(
             out,
             "[client]\nssl-ca=/etc/ca.pem\nloose-ssl-mode=VERIFY_CA\n[mysql]\n# overridden TLS setting disabled by mycnf-secure: ssl-mode=PREFERRED\n# overridden TLS setting disabled by mycnf-secure: skip-ssl\n[mysqld]\nskip-ssl\n"
+        );
+    }
+
+    #[test]
+    fn a_bare_ssl_mode_that_would_stop_mariadb_clients_is_disabled_unless_the_target_is_mysql() {
+        let input = "[mysql]\nssl-mode=VERIFY_CA\n\n[client]\nuser=a\n";
+        let mixed = run(input, Target::Mixed, Mode::VerifyCa);
+        assert!(mixed.starts_with(
+            "[mysql]\n# MySQL-only option that stops MariaDB clients, disabled by mycnf-secure: ssl-mode=VERIFY_CA\n"
+        ), "{mixed}");
+        let mariadb = run(input, Target::Mariadb, Mode::VerifyCa);
+        assert!(mariadb.contains("# MySQL-only option"), "{mariadb}");
+        let mysql = run(input, Target::Mysql, Mode::VerifyCa);
+        assert!(
+            mysql.starts_with("[mysql]\nssl-mode=VERIFY_CA\n"),
+            "{mysql}"
         );
     }
 
