@@ -163,13 +163,9 @@ pub fn apply(doc: &Document, ops: &[Op]) -> Edited {
     }
     for op in ops {
         if let Op::AppendGroup { group, options } = op {
-            let ends_blank = out.is_empty()
-                || out.ends_with(b"\n\n")
-                || out.ends_with(b"\r\n\r\n")
-                || lines
-                    .last()
-                    .is_some_and(|l| l.kind == super::LineKind::Blank)
-                    && written.is_empty();
+            // A blank line before a new block, unless there is one already.
+            let ends_blank =
+                out.is_empty() || out.ends_with(b"\n\n") || out.ends_with(b"\n\r\n");
             if !ends_blank {
                 push(&mut out, style.ending.as_bytes(), false, &mut written);
             }
