@@ -60,6 +60,12 @@ pub fn chain_for(file: &Path, env: &SearchEnv) -> Vec<ChainFile> {
     }
 }
 
+/// The file's own line number for the reader's line `n` (they differ after a line over 4094
+/// bytes).
+fn physical_line(path: &Path, n: usize) -> usize {
+    std::fs::read(path).map_or(n, |b| Document::parse(b).physical_line(n))
+}
+
 /// Why PyMySQL's strict INI parser (configparser) would refuse the file, if it would.
 pub fn strict_ini_error(doc: &Document) -> Option<String> {
     let mut sections: Vec<&[u8]> = Vec::new();
@@ -179,14 +185,15 @@ pub fn review(
             {
                 continue;
             }
+            let line = physical_line(&last.file, last.line);
             match overrides
                 .iter_mut()
-                .find(|o: &&mut Override| o.file == last.file && o.line == last.line)
+                .find(|o: &&mut Override| o.file == last.file && o.line == line)
             {
                 Some(o) => o.clients = "MySQL and MariaDB clients".to_string(),
                 None => overrides.push(Override {
                     file: last.file.clone(),
-                    line: last.line,
+                    line,
                     group: last.group.clone(),
                     option: last.raw_name.clone(),
                     value: last
