@@ -164,8 +164,7 @@ pub fn apply(doc: &Document, ops: &[Op]) -> Edited {
     for op in ops {
         if let Op::AppendGroup { group, options } = op {
             // A blank line before a new block, unless there is one already.
-            let ends_blank =
-                out.is_empty() || out.ends_with(b"\n\n") || out.ends_with(b"\n\r\n");
+            let ends_blank = out.is_empty() || out.ends_with(b"\n\n") || out.ends_with(b"\n\r\n");
             if !ends_blank {
                 push(&mut out, style.ending.as_bytes(), false, &mut written);
             }
