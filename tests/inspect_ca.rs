@@ -509,51 +509,36 @@ fn cmd() -> Command {
     c
 }
 
+/// `inspect-ca PATH`: (exit status, standard output, standard error).
+fn inspect_cmd(path: &str) -> (Option<i32>, String, String) {
+    let out = cmd().args(["inspect-ca", path]).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 #[test]
 fn inspect_ca_exits_0_for_a_ca_3_for_a_leaf_and_4_for_a_missing_file() {
-    let ok = cmd()
-        .args(["inspect-ca", "fixtures/certs/demo-ca.pem"])
-        .output()
-        .unwrap();
-    assert_eq!(ok.status.code(), Some(0));
-    let text = String::from_utf8(ok.stdout).unwrap();
+    let (code, out, _) = inspect_cmd("fixtures/certs/demo-ca.pem");
+    assert_eq!(code, Some(0));
     assert!(
-        text.starts_with("fixtures/certs/demo-ca.pem: usable CA file"),
-        "{text}"
+        out.starts_with("fixtures/certs/demo-ca.pem: usable CA file"),
+        "{out}"
     );
 
-    let leaf = cmd()
-        .args(["inspect-ca", "fixtures/certs/demo-server.pem"])
-        .output()
-        .unwrap();
-    assert_eq!(leaf.status.code(), Some(3));
-    assert!(
-        String::from_utf8(leaf.stdout)
-            .unwrap()
-            .contains("error[CA202]")
-    );
+    let (code, out, _) = inspect_cmd("fixtures/certs/demo-server.pem");
+    assert_eq!(code, Some(3));
+    assert!(out.contains("error[CA202]"));
 
-    let missing = cmd()
-        .args(["inspect-ca", "fixtures/certs/nope.pem"])
-        .output()
-        .unwrap();
-    assert_eq!(missing.status.code(), Some(4));
-    assert!(
-        String::from_utf8(missing.stderr)
-            .unwrap()
-            .contains("cannot read fixtures/certs/nope.pem: No such file or directory")
-    );
+    let (code, _, err) = inspect_cmd("fixtures/certs/nope.pem");
+    assert_eq!(code, Some(4));
+    assert!(err.contains("cannot read fixtures/certs/nope.pem: No such file or directory"));
 
-    let dir = cmd()
-        .args(["inspect-ca", "fixtures/certs"])
-        .output()
-        .unwrap();
-    assert_eq!(dir.status.code(), Some(4));
-    assert!(
-        String::from_utf8(dir.stderr)
-            .unwrap()
-            .contains("is a directory")
-    );
+    let (code, _, err) = inspect_cmd("fixtures/certs");
+    assert_eq!(code, Some(4));
+    assert!(err.contains("is a directory"));
 }
 
 #[test]
