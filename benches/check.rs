@@ -6,7 +6,7 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use mycnf_secure::chain::ChainFile;
 use mycnf_secure::check::{self, CheckInput};
-use mycnf_secure::tls::Target;
+use mycnf_secure::clients::Target;
 
 fn bench(c: &mut Criterion) {
     let tmp = tempfile::tempdir().unwrap();
@@ -39,6 +39,7 @@ fn bench(c: &mut Criterion) {
         target: Target::Mixed,
         now: 1_800_000_000,
         store: None,
+        home: None,
     };
     assert_eq!(check::check(&input).files.len(), 200);
     c.bench_function("check: chain of 200 files", |b| {

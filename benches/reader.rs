@@ -49,7 +49,7 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("reader");
     g.throughput(Throughput::Bytes(data.len() as u64));
     g.bench_function("print-defaults 4 MiB", |b| {
-        b.iter(|| print_defaults_output(black_box(&groups), black_box(&files)))
+        b.iter(|| print_defaults_output(black_box(&groups), black_box(&files), None))
     });
     g.finish();
 }

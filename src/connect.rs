@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use percent_encoding::percent_decode_str;
 
-use crate::tls::Mode;
+use crate::clients::Mode;
 
 /// What a connection string says.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

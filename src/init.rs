@@ -2,9 +2,10 @@
 //! writes (the same [`crate::tls::settings`]), a short comment above each line, and each option
 //! in the group of the clients that know it (`database` only in `[mysql]`).
 
+use crate::clients::settings::{LOOSE_SSL_MODE, settings};
+use crate::clients::{Mode, Target, group, opt};
 use crate::connect::Connection;
 use crate::optfile::{EncodeError, encode_value};
-use crate::tls::{self, Mode, Target};
 
 /// TLS for the new file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,26 +18,26 @@ pub struct TlsSpec {
 
 fn comment_for(name: &str, mode: Mode) -> &'static str {
     match name {
-        "host" => "# the server (for VERIFY_IDENTITY, the name its certificate carries)",
-        "port" => "# its TCP port",
-        "socket" => "# the Unix socket, for connections on this machine",
-        "user" => "# the account",
-        "password" => "# its password: keep this file private (mode 0600)",
-        "ssl-ca" => "# the CA that signed the server's certificate",
-        "loose-ssl-mode" if mode == Mode::VerifyIdentity => {
+        opt::HOST => "# the server (for VERIFY_IDENTITY, the name its certificate carries)",
+        opt::PORT => "# its TCP port",
+        opt::SOCKET => "# the Unix socket, for connections on this machine",
+        opt::USER => "# the account",
+        opt::PASSWORD => "# its password: keep this file private (mode 0600)",
+        opt::SSL_CA => "# the CA that signed the server's certificate",
+        LOOSE_SSL_MODE if mode == Mode::VerifyIdentity => {
             "# MySQL clients: require TLS, verify the CA and the host name (MariaDB clients warn about this line and go on)"
         }
-        "loose-ssl-mode" => {
+        LOOSE_SSL_MODE => {
             "# MySQL clients: require TLS and verify the CA (MariaDB clients warn about this line and go on)"
         }
-        "ssl-mode" if mode == Mode::VerifyIdentity => {
+        opt::SSL_MODE if mode == Mode::VerifyIdentity => {
             "# require TLS, verify the CA and the host name"
         }
-        "ssl-mode" => "# require TLS and verify the CA",
-        "ssl-verify-server-cert" => {
+        opt::SSL_MODE => "# require TLS and verify the CA",
+        opt::SSL_VERIFY_SERVER_CERT => {
             "# MariaDB clients and Connector/C: require TLS and check the server's host name"
         }
-        "database" => "# the default database of the mysql/mariadb command-line client only",
+        opt::DATABASE => "# the default database of the mysql/mariadb command-line client only",
         _ => "",
     }
 }
@@ -58,26 +59,27 @@ pub fn render(conn: &Connection, tls: Option<&TlsSpec>) -> Result<Vec<u8>, Encod
     };
     let text = |s: &Option<String>| s.as_ref().map(|v| v.as_bytes().to_vec());
     for (name, value) in [
-        ("host", text(&conn.host)),
-        ("port", conn.port.map(|p| p.to_string().into_bytes())),
-        ("socket", text(&conn.socket)),
-        ("user", text(&conn.user)),
-        ("password", conn.password.clone()),
+        (opt::HOST, text(&conn.host)),
+        (opt::PORT, conn.port.map(|p| p.to_string().into_bytes())),
+        (opt::SOCKET, text(&conn.socket)),
+        (opt::USER, text(&conn.user)),
+        (opt::PASSWORD, conn.password.clone()),
     ] {
         if let Some(v) = value {
-            add("client", name, v);
+            add(group::CLIENT, name, v);
         }
     }
     match tls {
         Some(t) => {
-            for s in tls::settings(t.target, t.mode, &t.ca_path, None) {
+            for s in settings(t.target, t.mode, &t.ca_path, None) {
                 add(&s.group, s.name, s.value);
             }
         }
-        None => add("client", "", Vec::new()),
+        None => add(group::CLIENT, "", Vec::new()),
     }
+    // Only the command-line client knows `database`: mysqldump and friends stop on it.
     if let Some(db) = &conn.database {
-        add("mysql", "database", db.as_bytes().to_vec());
+        add(group::MYSQL, opt::DATABASE, db.as_bytes().to_vec());
     }
 
     let mut out = String::from(

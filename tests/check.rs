@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use mycnf_secure::chain::ChainFile;
 use mycnf_secure::check::{self, CheckInput, CheckReport};
-use mycnf_secure::tls::Target;
+use mycnf_secure::clients::Target;
 
 /// fixtures/check copied with `@DIR@` (the copy) and `@CERTS@` (fixtures/certs) filled in.
 fn corpus() -> tempfile::TempDir {
@@ -46,6 +46,7 @@ fn run(files: &[PathBuf]) -> CheckReport {
         target: Target::Mixed,
         now: 1_893_456_000, // 2030-01-01: the demo certificates are valid then
         store: None,
+        home: None,
     })
 }
 
@@ -305,6 +306,7 @@ fn an_expired_or_expiring_ca_named_by_ssl_ca_is_reported() {
             target: Target::Mixed,
             now,
             store: None,
+            home: None,
         });
         let f = report
             .findings

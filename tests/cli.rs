@@ -16,7 +16,24 @@ fn run(args: &[&str]) -> Output {
 #[test]
 fn the_committed_man_pages_are_up_to_date() {
     let dir = common::fixtures().parent().unwrap().join("docs/man");
-    let pages = mycnf_secure::cli::man_pages();
+    let out = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new(common::ours())
+        .arg("man")
+        .arg(out.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut pages: Vec<(String, Vec<u8>)> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    pages.sort();
     assert!(pages.len() >= 8);
     for (name, bytes) in pages {
         let committed = std::fs::read(dir.join(&name)).unwrap_or_default();

@@ -3,16 +3,18 @@
 use similar::TextDiff;
 
 use crate::optfile::lex::{self, Entry};
-use crate::tls::is_secret;
+
+/// Decides, from an option's name as written, whether its value is hidden.
+pub type Secret<'a> = &'a dyn Fn(&[u8]) -> bool;
 
 /// The text of a line as shown to a person: lossy UTF-8, control characters escaped (the
-/// line ending kept), a password-like value replaced by `*****` unless `show_secrets`.
-pub fn display_line(line: &[u8], show_secrets: bool) -> String {
+/// line ending kept), the value of an option `secret` names replaced by `*****`.
+pub fn display_line(line: &[u8], secret: Secret<'_>) -> String {
     let (body, eol) = match line.strip_suffix(b"\n") {
         Some(b) => (b.strip_suffix(b"\r").unwrap_or(b), "\n"),
         None => (line, ""),
     };
-    let mut text = masked(body, show_secrets)
+    let mut text = masked(body, secret)
         .chars()
         .map(|c| match c {
             '\t' => "\t".to_string(),
@@ -24,11 +26,10 @@ pub fn display_line(line: &[u8], show_secrets: bool) -> String {
     text
 }
 
-fn masked(line: &[u8], show_secrets: bool) -> String {
-    if !show_secrets
-        && let Entry::Option(o) = lex::classify(line)
+fn masked(line: &[u8], secret: Secret<'_>) -> String {
+    if let Entry::Option(o) = lex::classify(line)
         && let Some(v) = &o.value
-        && is_secret(&line[o.name.clone()])
+        && secret(&line[o.name.clone()])
         && !v.raw.is_empty()
     {
         let mut masked = line[..v.raw.start].to_vec();
@@ -39,20 +40,20 @@ fn masked(line: &[u8], show_secrets: bool) -> String {
     String::from_utf8_lossy(line).into_owned()
 }
 
-fn display(bytes: &[u8], show_secrets: bool) -> String {
+fn display(bytes: &[u8], secret: Secret<'_>) -> String {
     bytes
         .split_inclusive(|&b| b == b'\n')
-        .map(|l| display_line(l, show_secrets))
+        .map(|l| display_line(l, secret))
         .collect()
 }
 
 /// A unified diff (3 lines of context) between two versions of `label`; empty when equal.
-pub fn unified(label: &str, old: &[u8], new: &[u8], show_secrets: bool) -> String {
+pub fn unified(label: &str, old: &[u8], new: &[u8], secret: Secret<'_>) -> String {
     if old == new {
         return String::new();
     }
-    let old = display(old, show_secrets);
-    let new = display(new, show_secrets);
+    let old = display(old, secret);
+    let new = display(new, secret);
     let diff = TextDiff::from_lines(&old, &new);
     let mut out = diff
         .unified_diff()
@@ -70,18 +71,22 @@ pub fn unified(label: &str, old: &[u8], new: &[u8], show_secrets: bool) -> Strin
 mod tests {
     use super::*;
 
+    fn password(name: &[u8]) -> bool {
+        name == b"password"
+    }
+
     #[test]
     fn passwords_in_context_lines_are_masked() {
         let d = unified(
             "my.cnf",
             b"[client]\npassword = \"s#cret\"\nuser=a\n",
             b"[client]\npassword = \"s#cret\"\nuser=a\nssl-ca=/ca.pem\n",
-            false,
+            &password,
         );
         assert!(d.contains(" password = *****\n"), "{d}");
         assert!(!d.contains("s#cret"));
         assert!(d.contains("+ssl-ca=/ca.pem\n"));
-        let shown = unified("my.cnf", b"password=x\n", b"password=x\nk=1\n", true);
+        let shown = unified("my.cnf", b"password=x\n", b"password=x\nk=1\n", &|_| false);
         assert!(shown.contains("password=x"));
     }
 }

@@ -4,10 +4,11 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use crate::chain::groups::Family;
+use crate::chain::groups::Vendor;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Platform {
+    #[default]
     Unix,
     Windows,
 }
@@ -22,8 +23,8 @@ impl Platform {
     }
 }
 
-/// The environment that decides the search list. Tests fill it by hand; [`SearchEnv::from_process`]
-/// reads the real one.
+/// The environment that decides the search list (the home folder, `MYSQL_HOME`, …): handed in
+/// by the caller, never read here.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SearchEnv {
     pub home: Option<PathBuf>,
@@ -35,19 +36,6 @@ pub struct SearchEnv {
     pub windows_dir: Option<PathBuf>,
     /// Windows: the folder above the one holding the client program.
     pub install_dir: Option<PathBuf>,
-}
-
-impl SearchEnv {
-    pub fn from_process() -> SearchEnv {
-        SearchEnv {
-            home: std::env::var_os("HOME").map(PathBuf::from),
-            mariadb_home: std::env::var_os("MARIADB_HOME"),
-            mysql_home: std::env::var_os("MYSQL_HOME"),
-            sysconfdir: None,
-            windows_dir: std::env::var_os("WINDIR").map(PathBuf::from),
-            install_dir: None,
-        }
-    }
 }
 
 /// The file-selection options every client takes as its first arguments.
@@ -79,7 +67,7 @@ fn add_dir(dirs: &mut Vec<String>, dir: &str) {
 
 /// The files a client of `family` reads, in reading order.
 pub fn chain_files(
-    family: Family,
+    family: Vendor,
     platform: Platform,
     env: &SearchEnv,
     opts: &FileOptions,
@@ -98,13 +86,13 @@ pub fn chain_files(
     match platform {
         Platform::Unix => {
             match (family, &env.sysconfdir) {
-                (Family::MariaDb, Some(sys)) => add_dir(&mut dirs, &lossy(sys)),
+                (Vendor::Mariadb, Some(sys)) => add_dir(&mut dirs, &lossy(sys)),
                 _ => {
                     add_dir(&mut dirs, "/etc/");
                     add_dir(&mut dirs, "/etc/mysql/");
                 }
             }
-            if let (Family::MySql, Some(sys)) = (family, &env.sysconfdir) {
+            if let (Vendor::Mysql, Some(sys)) = (family, &env.sysconfdir) {
                 add_dir(&mut dirs, &lossy(sys));
             }
         }
@@ -115,15 +103,15 @@ pub fn chain_files(
             add_dir(&mut dirs, "C:/");
             if let Some(i) = &env.install_dir {
                 add_dir(&mut dirs, &lossy(i));
-                if family == Family::MariaDb {
+                if family == Vendor::Mariadb {
                     add_dir(&mut dirs, &lossy(&i.join("data")));
                 }
             }
         }
     }
     let home_env = match family {
-        Family::MariaDb => env.mariadb_home.as_ref().or(env.mysql_home.as_ref()),
-        Family::MySql => env.mysql_home.as_ref(),
+        Vendor::Mariadb => env.mariadb_home.as_ref().or(env.mysql_home.as_ref()),
+        Vendor::Mysql => env.mysql_home.as_ref(),
     };
     if let Some(h) = home_env {
         add_dir(&mut dirs, &h.to_string_lossy());
@@ -187,7 +175,7 @@ mod tests {
     #[test]
     fn debian_mariadb_reads_etc_then_home() {
         let files = chain_files(
-            Family::MariaDb,
+            Vendor::Mariadb,
             Platform::Unix,
             &env(),
             &FileOptions::default(),
@@ -206,7 +194,7 @@ mod tests {
             defaults_extra_file: Some("/x/extra.cnf".into()),
             ..FileOptions::default()
         };
-        let files = chain_files(Family::MariaDb, Platform::Unix, &e, &opts);
+        let files = chain_files(Vendor::Mariadb, Platform::Unix, &e, &opts);
         assert_eq!(
             paths(files),
             [
@@ -223,7 +211,7 @@ mod tests {
     fn a_home_folder_already_listed_moves_to_the_end() {
         let mut e = env();
         e.mysql_home = Some("/etc".into());
-        let files = chain_files(Family::MariaDb, Platform::Unix, &e, &FileOptions::default());
+        let files = chain_files(Vendor::Mariadb, Platform::Unix, &e, &FileOptions::default());
         assert_eq!(
             paths(files),
             ["/etc/mysql/my.cnf", "/etc/my.cnf", "/home/u/.my.cnf"]
@@ -235,7 +223,7 @@ mod tests {
         let mut e = env();
         e.mysql_home = Some("/a".into());
         e.mariadb_home = Some("/b".into());
-        let files = chain_files(Family::MariaDb, Platform::Unix, &e, &FileOptions::default());
+        let files = chain_files(Vendor::Mariadb, Platform::Unix, &e, &FileOptions::default());
         assert!(paths(files).contains(&"/b/my.cnf".to_string()));
     }
 
@@ -246,13 +234,13 @@ mod tests {
             defaults_extra_file: Some("/ignored.cnf".into()),
             ..FileOptions::default()
         };
-        let files = chain_files(Family::MariaDb, Platform::Unix, &env(), &opts);
+        let files = chain_files(Vendor::Mariadb, Platform::Unix, &env(), &opts);
         assert_eq!(paths(files), ["/only.cnf"]);
         let none = FileOptions {
             no_defaults: true,
             ..opts
         };
-        assert!(chain_files(Family::MariaDb, Platform::Unix, &env(), &none).is_empty());
+        assert!(chain_files(Vendor::Mariadb, Platform::Unix, &env(), &none).is_empty());
     }
 
     #[test]
@@ -263,7 +251,7 @@ mod tests {
             ..SearchEnv::default()
         };
         let files = chain_files(
-            Family::MariaDb,
+            Vendor::Mariadb,
             Platform::Windows,
             &e,
             &FileOptions::default(),
@@ -280,14 +268,14 @@ mod tests {
         let mut e = env();
         e.sysconfdir = Some("/opt/etc".into());
         let ma = paths(chain_files(
-            Family::MariaDb,
+            Vendor::Mariadb,
             Platform::Unix,
             &e,
             &FileOptions::default(),
         ));
         assert_eq!(ma, ["/opt/etc/my.cnf", "/home/u/.my.cnf"]);
         let my = paths(chain_files(
-            Family::MySql,
+            Vendor::Mysql,
             Platform::Unix,
             &e,
             &FileOptions::default(),

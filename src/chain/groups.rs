@@ -1,4 +1,4 @@
-//! Which option groups each client reads, and group-name matching.
+//! Group-name matching, as the reader matches the names of the groups a program asks for.
 
 /// A set of group names, matched as the reader matches them: whole names, Latin-1
 /// case-insensitive, `-` and `_` distinct.
@@ -59,76 +59,11 @@ fn same_group(header: &[u8], wanted: &[u8]) -> bool {
         && tail.iter().all(|&b| b == b' ')
 }
 
-/// The product whose clients read the files.
+/// The product whose reader rules apply: it decides the file search list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Family {
-    MariaDb,
-    MySql,
-}
-
-/// The groups a program reads, in the order it lists them (`--help`). `None` for a program we
-/// do not know.
-pub fn client_groups(family: Family, program: &str) -> Option<Vec<&'static str>> {
-    let tool: &[&str] = match (family, program) {
-        (Family::MariaDb, "mariadb" | "mysql") => &["mysql", "mariadb-client"],
-        (Family::MariaDb, "mariadb-dump" | "mysqldump") => &["mysqldump", "mariadb-dump"],
-        (Family::MariaDb, "mariadb-admin" | "mysqladmin") => &["mysqladmin", "mariadb-admin"],
-        (Family::MariaDb, "mariadb-check" | "mysqlcheck") => &["mysqlcheck", "mariadb-check"],
-        (Family::MariaDb, "mariadb-import" | "mysqlimport") => &["mysqlimport", "mariadb-import"],
-        (Family::MariaDb, "mariadb-show" | "mysqlshow") => &["mysqlshow", "mariadb-show"],
-        (Family::MariaDb, "mariadb-binlog" | "mysqlbinlog") => &["mysqlbinlog", "mariadb-binlog"],
-        (Family::MariaDb, "mariadb-slap" | "mysqlslap") => &["mysqlslap", "mariadb-slap"],
-        (Family::MariaDb, "mariadb-upgrade" | "mysql_upgrade") => {
-            return Some(vec![
-                "client",
-                "mysql_upgrade",
-                "mariadb-upgrade",
-                "client-server",
-                "client-mariadb",
-            ]);
-        }
-        (Family::MariaDb, "connector-c" | "libmariadb") => {
-            return Some(vec!["client", "client-server", "client-mariadb"]);
-        }
-        (Family::MySql, p) if p.starts_with("mysql") => {
-            return Some(vec![mysql_tool_group(p)?, "client"]);
-        }
-        (Family::MySql, "libmysqlclient") => return Some(vec!["client"]),
-        _ => return None,
-    };
-    let mut groups = tool.to_vec();
-    groups.extend(["client", "client-server", "client-mariadb"]);
-    Some(groups)
-}
-
-fn mysql_tool_group(program: &str) -> Option<&'static str> {
-    Some(match program {
-        "mysql" => "mysql",
-        "mysqldump" => "mysqldump",
-        "mysqladmin" => "mysqladmin",
-        "mysqlcheck" => "mysqlcheck",
-        "mysqlimport" => "mysqlimport",
-        "mysqlshow" => "mysqlshow",
-        "mysqlbinlog" => "mysqlbinlog",
-        "mysqlslap" => "mysqlslap",
-        _ => return None,
-    })
-}
-
-/// The groups the MariaDB server reads (`my_print_defaults --mysqld`), for a server version
-/// such as `10.11`.
-pub fn server_groups(version: &str) -> Vec<String> {
-    vec![
-        "mysqld".into(),
-        "server".into(),
-        format!("mysqld-{version}"),
-        "mariadb".into(),
-        format!("mariadb-{version}"),
-        "mariadbd".into(),
-        format!("mariadbd-{version}"),
-        "client-server".into(),
-        "galera".into(),
-    ]
+pub enum Vendor {
+    Mariadb,
+    Mysql,
 }
 
 #[cfg(test)]
@@ -157,23 +92,5 @@ mod tests {
         let set = GroupSet::new(["client"], Some(b"_x"));
         assert!(set.matches(b"client_x"));
         assert!(set.matches(b"client"));
-    }
-
-    #[test]
-    fn mariadb_cli_reads_mysql_and_mariadb_groups() {
-        assert_eq!(
-            client_groups(Family::MariaDb, "mariadb").unwrap(),
-            [
-                "mysql",
-                "mariadb-client",
-                "client",
-                "client-server",
-                "client-mariadb"
-            ]
-        );
-        assert_eq!(
-            client_groups(Family::MySql, "mysqldump").unwrap(),
-            ["mysqldump", "client"]
-        );
     }
 }

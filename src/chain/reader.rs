@@ -200,7 +200,7 @@ impl<'g, V: Visitor> Reader<'g, V> {
         Reader {
             groups,
             visitor,
-            home: std::env::var_os("HOME").map(PathBuf::from),
+            home: None,
             include_exts: if cfg!(windows) {
                 &[b".ini", b".cnf"]
             } else {
@@ -218,7 +218,7 @@ impl<'g, V: Visitor> Reader<'g, V> {
         self
     }
 
-    /// Uses this home folder for `~/` in include paths instead of `$HOME`.
+    /// The home folder `~/` in include paths stands for (none by default: `~/` stays as is).
     pub fn with_home(mut self, home: Option<PathBuf>) -> Self {
         self.home = home;
         self

@@ -12,39 +12,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-pub use crate::cert::Severity;
 use crate::cert::TrustStore;
 use crate::chain::{self, ChainFile, GroupSet, Notice, OptionCollector, Reader};
+use crate::clients::{self, Target};
+pub use crate::diagnostic::{Finding, Related, Severity};
 use crate::optfile::Document;
-use crate::tls::Target;
-
-/// One problem, pointing at a file, line and column where it has one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    pub code: &'static str,
-    pub severity: Severity,
-    pub message: String,
-    pub file: Option<PathBuf>,
-    /// 1-based; 0 when the finding is about a whole file.
-    pub line: usize,
-    pub col: usize,
-    #[serde(skip)]
-    pub width: usize,
-    /// The source line (lossy UTF-8, without its line ending).
-    pub source: Option<String>,
-    pub hint: Option<String>,
-    /// Another place the finding is about (the line an override cancels, the first duplicate).
-    pub related: Option<Related>,
-    #[serde(skip)]
-    pub source_bytes: Vec<u8>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Related {
-    pub file: PathBuf,
-    pub line: usize,
-    pub note: String,
-}
 
 /// The result of a check.
 #[derive(Debug, Clone, Serialize)]
@@ -83,6 +55,8 @@ pub struct CheckInput<'a> {
     pub target: Target,
     pub now: i64,
     pub store: Option<&'a TrustStore>,
+    /// What `~/` in include paths stands for.
+    pub home: Option<&'a Path>,
 }
 
 /// The documents read so far, by path: findings get their source lines from here.
@@ -134,21 +108,7 @@ impl Sources {
                     .map(|l| d.raw(l).to_vec())
             })
             .unwrap_or_default();
-        let snippet =
-            crate::diagnostic::Snippet::on_line("error", None, "", String::new(), line, &raw, None);
-        Finding {
-            code,
-            severity,
-            message,
-            file: Some(path.to_path_buf()),
-            line,
-            col: snippet.col,
-            width: snippet.width,
-            source: Some(crate::diagnostic::sanitize(&snippet.source)),
-            hint,
-            related: None,
-            source_bytes: snippet.source,
-        }
+        Finding::on_line(code, severity, message, path, line, &raw, hint)
     }
 }
 
@@ -160,27 +120,14 @@ pub(crate) fn on_file(
     path: Option<&Path>,
     hint: Option<String>,
 ) -> Finding {
-    Finding {
-        code,
-        severity,
-        message,
-        file: path.map(Path::to_path_buf),
-        line: 0,
-        col: 0,
-        width: 0,
-        source: None,
-        hint,
-        related: None,
-        source_bytes: Vec::new(),
-    }
+    Finding::on_file(code, severity, message, path, hint)
 }
 
 /// Runs every rule.
 pub fn check(input: &CheckInput<'_>) -> CheckReport {
-    let mut groups = crate::tls::target_groups(Target::Mixed, None);
-    groups.push("connector_python".into());
-    let set = GroupSet::new(&groups, None);
-    let mut reader = Reader::new(&set, OptionCollector::default());
+    let set = GroupSet::new(clients::all_client_groups(), None);
+    let home = input.home.map(Path::to_path_buf);
+    let mut reader = Reader::new(&set, OptionCollector::default()).with_home(home.clone());
     let _ = chain::read_chain(&mut reader, &input.files);
     let collected = reader.into_visitor();
 
@@ -191,7 +138,7 @@ pub fn check(input: &CheckInput<'_>) -> CheckReport {
     let mut files: Vec<PathBuf> = Vec::new();
     let mut notices = collected.notices.clone();
     for top in &input.files {
-        let mut one = Reader::new(&set, OptionCollector::default());
+        let mut one = Reader::new(&set, OptionCollector::default()).with_home(home.clone());
         let _ = chain::read_chain(&mut one, std::slice::from_ref(top));
         let one = one.into_visitor();
         for f in one.files {

@@ -4,11 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use super::{CheckInput, Finding, Related, Severity, Sources, on_file};
-use crate::tls::outcome::Opt;
-use crate::tls::{
-    CONNECTOR_C_GROUPS, MARIADB_CLI_GROUPS as MARIADB_GROUPS, MYSQL_CLI_GROUPS as MYSQL_GROUPS,
-    MYSQL_ONLY_OPTIONS as MYSQL_ONLY, Target, boolean_value, in_groups,
-};
+use crate::clients::{Booleans, Family, Profile, Target, group, names, opt};
+use crate::optfile::{Opt, in_groups};
 
 /// A finding on the line of option `o` (reader line numbers turned into the file's own).
 fn finding_at(
@@ -62,50 +59,22 @@ pub(crate) fn check_posture(
     let mariadb = input.target != Target::Mysql;
     let at = finding_at;
 
-    // Lines that stop a client family from starting.
+    let mysql_cli = Family::MysqlCli.profile();
+    let mariadb_cli = Family::MariadbCli113.profile();
+    let connector_c = Family::ConnectorC.profile();
+    stoppers(mysql, mariadb, opts, sources, out);
     if mariadb {
-        for o in in_groups(opts, MARIADB_GROUPS) {
-            if !o.name.loose && MYSQL_ONLY.iter().any(|n| o.name.is(n)) {
-                out.push(at(sources, "MC306", Severity::Error, format!("`{}` stops every MariaDB client: unknown variable", o.raw_name), o, "write it as loose-ssl-mode (MySQL reads it, MariaDB warns and goes on), or move it to a file only MySQL clients read"));
+        for o in connector_c.visible(opts) {
+            if o.name.is(opt::SSL_VERIFY_SERVER_CERT) {
+                verify_server_cert_value(o, sources, out);
             }
         }
     }
-    if mysql {
-        for o in in_groups(opts, MYSQL_GROUPS) {
-            if !o.name.loose && (o.name.is("ssl-verify-server-cert") || o.name.is("ssl")) {
-                out.push(at(
-                    sources,
-                    "MC307",
-                    Severity::Error,
-                    format!(
-                        "`{}` stops MySQL 8.0+ clients: the option was removed",
-                        o.raw_name
-                    ),
-                    o,
-                    "put MariaDB-only options in [client-mariadb]",
-                ));
-            }
-        }
-    }
-    if mariadb {
-        for o in in_groups(opts, CONNECTOR_C_GROUPS) {
-            if o.name.is("ssl-verify-server-cert")
-                && !o.name.loose
-                && o.name.negation.is_none()
-                && o.value.as_deref() != Some(b"1")
-            {
-                let shown = o.value.as_deref().map_or("(no value)".to_string(), |v| {
-                    format!("={}", String::from_utf8_lossy(v))
-                });
-                out.push(at(sources, "MC308", Severity::Error, format!("`{}{}`: Connector/C applications read only =1 as on, so this leaves them without verification", o.raw_name, if o.value.is_some() { shown } else { " with no value".into() }), o, "write ssl-verify-server-cert=1"));
-            }
-        }
-    }
-    for o in in_groups(opts, &["client"]) {
-        if ["tls-version", "ssl-crl", "ssl-crlpath"]
-            .iter()
-            .any(|n| o.name.is(n))
-            && !o.name.loose
+    for o in in_groups(opts, &[group::CLIENT]) {
+        if !o.name.loose
+            && names::LOWERS_ORACLE_LIBRARY_MODE
+                .iter()
+                .any(|n| o.name.is(n))
         {
             out.push(at(sources, "MC309", Severity::Warning, format!("`{}` in [client] makes Oracle's client library lower an application's TLS mode to PREFERRED", o.raw_name), o, "move it to the group of the program that needs it"));
         }
@@ -113,25 +82,27 @@ pub(crate) fn check_posture(
 
     // The effective posture per family.
     let mut any_tls = false;
-    let mut families: Vec<(&str, &[&str])> = Vec::new();
+    let mut families: Vec<&Profile> = Vec::new();
     if mysql {
-        families.push(("MySQL clients", MYSQL_GROUPS));
+        families.push(mysql_cli);
     }
     if mariadb {
-        families.push(("MariaDB clients", MARIADB_GROUPS));
+        families.push(mariadb_cli);
     }
     let mut checked_cas: Vec<PathBuf> = Vec::new();
-    for (family, groups) in families {
-        let g = in_groups(opts, groups);
-        let ca = last(&g, "ssl-ca").filter(|o| o.name.negation.is_none());
-        let capath = last(&g, "ssl-capath");
-        let mode = if family == "MySQL clients" {
-            last(&g, "ssl-mode")
+    for profile in families {
+        let family = family_name(profile);
+        let uses_ssl_mode = profile.knows(opt::SSL_MODE);
+        let g = in_groups(opts, profile.groups);
+        let ca = last(&g, opt::SSL_CA).filter(|o| o.name.negation.is_none());
+        let capath = last(&g, opt::SSL_CAPATH);
+        let mode = if uses_ssl_mode {
+            last(&g, opt::SSL_MODE)
         } else {
             None
         };
-        let ssl = last(&g, "ssl");
-        let verify = last(&g, "ssl-verify-server-cert");
+        let ssl = last(&g, opt::SSL);
+        let verify = last(&g, opt::SSL_VERIFY_SERVER_CERT);
         if ca.is_some() || mode.is_some() || verify.is_some() || capath.is_some() {
             any_tls = true;
         }
@@ -169,7 +140,7 @@ pub(crate) fn check_posture(
             }
         }
         if let Some(o) = ssl
-            && !boolean_value(&o.name, o.value.as_deref())
+            && !profile.booleans.is_on(&o.name, o.value.as_deref())
         {
             out.push(at(
                 sources,
@@ -187,18 +158,18 @@ pub(crate) fn check_posture(
             ca_file(input, o, sources, out);
         }
         // An override that weakens an earlier line of the same option.
-        for canonical in ["ssl-mode", "ssl-verify-server-cert", "ssl"] {
-            if canonical == "ssl-mode" && family != "MySQL clients" {
+        for canonical in [opt::SSL_MODE, opt::SSL_VERIFY_SERVER_CERT, opt::SSL] {
+            if canonical == opt::SSL_MODE && !uses_ssl_mode {
                 continue;
             }
             let lines: Vec<&Opt> = g.iter().copied().filter(|o| o.name.is(canonical)).collect();
             for pair in lines.windows(2) {
                 let (a, b) = (pair[0], pair[1]);
                 let weaker = match canonical {
-                    "ssl-mode" => mode_rank(&value(b)) < mode_rank(&value(a)),
+                    opt::SSL_MODE => mode_rank(&value(b)) < mode_rank(&value(a)),
                     _ => {
-                        boolean_value(&a.name, a.value.as_deref())
-                            && !boolean_value(&b.name, b.value.as_deref())
+                        profile.booleans.is_on(&a.name, a.value.as_deref())
+                            && !profile.booleans.is_on(&b.name, b.value.as_deref())
                     }
                 };
                 if weaker {
@@ -223,7 +194,7 @@ pub(crate) fn check_posture(
                         "the last occurrence wins across groups and files; remove the later line",
                     );
                     f.related = Some(Related {
-                        file: a.file.clone(),
+                        file: a.file.to_path_buf(),
                         line: a.line,
                         note: "the line it cancels".into(),
                     });
@@ -233,7 +204,7 @@ pub(crate) fn check_posture(
         }
     }
     // Connections on this machine (no host, localhost, a loopback address) need no TLS.
-    let host = last(&in_groups(opts, MARIADB_GROUPS), "host").map(value);
+    let host = last(&in_groups(opts, mariadb_cli.groups), opt::HOST).map(value);
     let remote = host.as_deref().is_some_and(|h| {
         !matches!(h.trim(), "" | "localhost" | "127.0.0.1" | "::1") && !h.starts_with("127.")
     });
@@ -241,6 +212,78 @@ pub(crate) fn check_posture(
         let file = read.last().map(PathBuf::as_path);
         out.push(on_file("MC301", Severity::Warning, format!("no TLS options for the remote host {}: clients use TLS only if the server offers it and verify nothing (a plaintext fallback is possible)", host.as_deref().unwrap_or_default()), file, Some("mycnf-secure add-ca CA.pem".into())));
     }
+}
+
+/// The name rules use for a family of command-line clients.
+fn family_name(p: &Profile) -> &'static str {
+    match p.family {
+        Family::MysqlCli => "MySQL clients",
+        _ => "MariaDB clients",
+    }
+}
+
+/// Lines that stop a family of command-line clients from starting.
+fn stoppers(
+    mysql: bool,
+    mariadb: bool,
+    opts: &[Opt],
+    sources: &mut Sources,
+    out: &mut Vec<Finding>,
+) {
+    if mariadb {
+        let p = Family::MariadbCli113.profile();
+        for o in in_groups(opts, p.groups) {
+            if p.stops_on(&o.name) {
+                out.push(finding_at(sources, "MC306", Severity::Error, format!("`{}` stops every MariaDB client: unknown variable", o.raw_name), o, "write it as loose-ssl-mode (MySQL reads it, MariaDB warns and goes on), or move it to a file only MySQL clients read"));
+            }
+        }
+    }
+    if mysql {
+        let p = Family::MysqlCli.profile();
+        for o in in_groups(opts, p.groups) {
+            if p.stops_on(&o.name) {
+                out.push(finding_at(
+                    sources,
+                    "MC307",
+                    Severity::Error,
+                    format!(
+                        "`{}` stops MySQL 8.0+ clients: the option was removed",
+                        o.raw_name
+                    ),
+                    o,
+                    "put MariaDB-only options in [client-mariadb]",
+                ));
+            }
+        }
+    }
+}
+
+/// `ssl-verify-server-cert` is on only when both readers of it agree: MariaDB programs
+/// (`my_getopt`) and Connector/C applications (`atoi`).
+fn verify_server_cert_value(o: &Opt, sources: &mut Sources, out: &mut Vec<Finding>) {
+    let v = o.value.as_deref();
+    let cli = Booleans::GetOpt.is_on(&o.name, v);
+    let lib = Booleans::Atoi.is_on(&o.name, v);
+    if cli && lib {
+        return;
+    }
+    let shown = match v {
+        Some(v) => format!("{}={}", o.raw_name, String::from_utf8_lossy(v)),
+        None => format!("{} with no value", o.raw_name),
+    };
+    let onoff = |b: bool| if b { "on" } else { "off" };
+    out.push(finding_at(
+        sources,
+        "MC308",
+        Severity::Error,
+        format!(
+            "`{shown}`: MariaDB programs read it as {} and Connector/C applications as {}, so some clients are left without verification",
+            onoff(cli),
+            onoff(lib)
+        ),
+        o,
+        "write ssl-verify-server-cert=1",
+    ));
 }
 
 /// The CA an `ssl-ca` line names: absolute, readable, a usable CA.

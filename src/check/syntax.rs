@@ -4,78 +4,10 @@
 use std::path::Path;
 
 use super::{Finding, Related, Severity, Sources, on_file};
+use crate::clients::{self, group, names};
+use crate::optfile::OptionName;
 use crate::optfile::lex::{DirectiveKind, Entry};
 use crate::optfile::{Invalid, LineEnding, LineKind};
-use crate::tls::OptionName;
-
-/// Option names a client knows for TLS: misspellings of these are reported.
-const TLS_NAMES: &[&str] = &[
-    "ssl",
-    "ssl-ca",
-    "ssl-capath",
-    "ssl-cert",
-    "ssl-key",
-    "ssl-cipher",
-    "ssl-crl",
-    "ssl-crlpath",
-    "ssl-mode",
-    "ssl-verify-server-cert",
-    "ssl-fp",
-    "ssl-fplist",
-    "ssl-passphrase",
-    "tls-version",
-    "tls-ciphersuites",
-];
-
-/// Keys Connector/Python accepts in `[connector_python]`; any other raises `AttributeError`.
-const CONNECTOR_PYTHON_KEYS: &[&str] = &[
-    "user",
-    "password",
-    "passwd",
-    "host",
-    "port",
-    "database",
-    "db",
-    "unix-socket",
-    "socket",
-    "charset",
-    "collation",
-    "autocommit",
-    "time-zone",
-    "sql-mode",
-    "use-pure",
-    "compress",
-    "connection-timeout",
-    "connect-timeout",
-    "read-timeout",
-    "write-timeout",
-    "ssl-ca",
-    "ssl-cert",
-    "ssl-key",
-    "ssl-cipher",
-    "ssl-verify-cert",
-    "ssl-verify-identity",
-    "ssl-disabled",
-    "tls-versions",
-    "tls-ciphersuites",
-    "auth-plugin",
-    "allow-local-infile",
-    "client-flags",
-    "buffered",
-    "raw",
-    "consume-results",
-    "get-warnings",
-    "raise-on-warnings",
-    "pool-name",
-    "pool-size",
-    "pool-reset-session",
-    "converter-class",
-    "force-ipv6",
-    "option-files",
-    "option-groups",
-    "init-command",
-    "local-infile",
-];
 
 struct Pending {
     code: &'static str,
@@ -270,8 +202,8 @@ pub(crate) fn check_file(path: &Path, sources: &mut Sources, out: &mut Vec<Findi
                         push(&mut pending, n, None, "MC112", Severity::Warning, "`;` starts a comment only at the beginning of a line: here it is part of the value".into(), "use `#` for a comment after a value");
                     }
                 }
-                if !TLS_NAMES.contains(&name.canonical.as_str())
-                    && let Some(best) = TLS_NAMES
+                if !names::TLS_OPTIONS.contains(&name.canonical.as_str())
+                    && let Some(best) = names::TLS_OPTIONS
                         .iter()
                         .filter(|k| k.len() >= 5)
                         .min_by_key(|k| strsim::damerau_levenshtein(k, &name.canonical))
@@ -305,8 +237,8 @@ pub(crate) fn check_file(path: &Path, sources: &mut Sources, out: &mut Vec<Findi
                 }
                 if group
                     .as_deref()
-                    .is_some_and(|g| g.eq_ignore_ascii_case(b"connector_python"))
-                    && !CONNECTOR_PYTHON_KEYS.contains(&name.canonical.as_str())
+                    .is_some_and(|g| g.eq_ignore_ascii_case(group::CONNECTOR_PYTHON.as_bytes()))
+                    && !names::CONNECTOR_PYTHON_KEYS.contains(&name.canonical.as_str())
                 {
                     push(
                         &mut pending,
@@ -355,7 +287,7 @@ fn permissions(path: &Path, sources: &mut Sources, out: &mut Vec<Finding>) {
         let secret = doc
             .lines()
             .iter()
-            .find(|l| doc.option_name(l).is_some_and(crate::tls::is_secret))
+            .find(|l| doc.option_name(l).is_some_and(clients::is_secret))
             .map(|l| l.number);
         if let Some(line) = secret
             && mode & 0o077 != 0

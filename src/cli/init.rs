@@ -3,21 +3,22 @@
 use std::io::{BufRead, Read};
 use std::path::PathBuf;
 
-use crate::apply;
-use crate::cert::{self, TrustStore};
-use crate::chain::fsio;
-use crate::cli::add_ca::{Stop, default_file, install_ca, install_path, path_for_file};
-use crate::cli::inspect_ca::{now, read_ca_input, render_finding, verdict};
-use crate::cli::{Exit, InitArgs};
-use crate::connect::{self, Connection};
-use crate::init::{self, TlsSpec};
-use crate::tls::Mode;
+use mycnf_secure::addca::{self, ca};
+use mycnf_secure::apply;
+use mycnf_secure::chain::fsio;
+use mycnf_secure::clients;
+use mycnf_secure::connect::{self, Connection};
+use mycnf_secure::init::{self, TlsSpec};
+
+use crate::cli::add_ca::Stop;
+use crate::cli::context::default_file;
+use crate::cli::{Exit, InitArgs, output};
 
 pub fn run(args: InitArgs) -> Exit {
     match run_inner(args) {
         Ok(e) => e,
         Err(Stop(e, msg)) => {
-            eprintln!("{}", msg.trim_end());
+            output::error(msg.trim_end());
             e
         }
     }
@@ -90,65 +91,35 @@ fn run_inner(args: InitArgs) -> Result<Exit, Stop> {
     let to_stdout = output.as_os_str() == "-";
 
     // TLS: the CA is validated exactly as add-ca does.
+    let ctx = crate::cli::context::context(true);
     let system_roots =
         args.system_roots || (conn.system_roots && args.ca.is_none() && conn.ca.is_none());
-    let ca_source: Option<PathBuf> = if system_roots {
-        Some(cert::store::system_bundle_path().ok_or_else(|| {
-            Stop(
-                Exit::InvalidInput,
-                "error: no system CA bundle on this machine: give --ca".into(),
-            )
-        })?)
+    let ca_source: Option<PathBuf> = args.ca.clone().or(conn.ca.clone());
+    let tls = if ca_source.is_none() && !system_roots {
+        warnings.push(
+            "no CA given: the file has no TLS settings; add them with mycnf-secure add-ca CA.pem"
+                .into(),
+        );
+        None
     } else {
-        args.ca.clone().or(conn.ca.clone())
-    };
-    let tls = match ca_source {
-        None => {
-            warnings.push("no CA given: the file has no TLS settings; add them with mycnf-secure add-ca CA.pem".into());
-            None
+        let input = crate::cli::input::ca(ca_source.as_deref(), system_roots, &ctx)?;
+        let choice = ca::resolve(&input, args.mode.or(conn.mode), &ctx).map_err(stop_for)?;
+        let ca_path = if args.install && !to_stdout {
+            let fingerprint = choice.report.anchor_fingerprint().unwrap_or_default();
+            let dest = ca::install_path(&output, &fingerprint, &ctx).map_err(stop_for)?;
+            ca::install(&dest, &input.bytes).map_err(stop_for)?;
+            dest
+        } else {
+            fsio::absolute(&input.source)
+        };
+        if args.target == crate::cli::TargetArg::Mysql {
+            warnings.push("--target mysql writes a bare ssl-mode, which stops every MariaDB client (unknown variable): only for files no MariaDB client reads".into());
         }
-        Some(src) => {
-            let bytes = read_ca_input(&src).map_err(|m| Stop(Exit::Io, format!("error: {m}")))?;
-            let store = TrustStore::system();
-            let report = cert::inspect(&bytes, now(), store.as_ref());
-            let label = src.display().to_string();
-            if !report.usable {
-                let mut msg = format!(
-                    "error: {label} cannot be used as ssl-ca: {}\n",
-                    verdict(&report)
-                );
-                for f in &report.findings {
-                    msg.push_str(&render_finding(&label, f));
-                }
-                return Err(Stop(Exit::InvalidInput, msg));
-            }
-            let public = report.has_public_roots() || system_roots;
-            let mode = match (args.mode.or(conn.mode), public) {
-                (Some(Mode::VerifyCa), true) => {
-                    return Err(usage(format!(
-                        "VERIFY_CA is refused for {label}: it holds public roots, so any server with a certificate from any public CA would pass; use VERIFY_IDENTITY"
-                    )));
-                }
-                (Some(m), _) => m,
-                (None, true) => Mode::VerifyIdentity,
-                (None, false) => Mode::VerifyCa,
-            };
-            let ca_path = if args.install && !to_stdout {
-                let dest = install_path(&output, &report.anchor_fingerprint().unwrap_or_default())?;
-                install_ca(&dest, &bytes)?;
-                dest
-            } else {
-                fsio::absolute(&src)
-            };
-            if args.target == crate::cli::TargetArg::Mysql {
-                warnings.push("--target mysql writes a bare ssl-mode, which stops every MariaDB client (unknown variable): only for files no MariaDB client reads".into());
-            }
-            Some(TlsSpec {
-                target: args.target.into(),
-                mode,
-                ca_path: path_for_file(&ca_path),
-            })
-        }
+        Some(TlsSpec {
+            target: args.target.into(),
+            mode: choice.mode,
+            ca_path: ca::path_for_file(&ca_path),
+        })
     };
 
     let text = init::render(&conn, tls.as_ref()).map_err(|e| {
@@ -158,10 +129,10 @@ fn run_inner(args: InitArgs) -> Result<Exit, Stop> {
         )
     })?;
     for w in &warnings {
-        eprintln!("warning: {w}");
+        output::error(&format!("warning: {w}"));
     }
     if to_stdout {
-        super::output::emit(&text).map_err(|e| Stop(e, String::new()))?;
+        output::emit(&text).map_err(|e| Stop(e, String::new()))?;
         return Ok(Exit::Success);
     }
     let existing = std::fs::read(apply::write::resolve_target(&output)).ok();
@@ -175,12 +146,18 @@ fn run_inner(args: InitArgs) -> Result<Exit, Stop> {
                 ),
             ));
         }
-        let diff = apply::unified(&output.display().to_string(), old, &text, args.show_secrets);
-        super::output::emit(diff.as_bytes()).map_err(|e| Stop(e, String::new()))?;
+        let show = args.show_secrets;
+        let diff = apply::unified(
+            &output.display().to_string(),
+            old,
+            &text,
+            &|name: &[u8]| !show && clients::is_secret(name),
+        );
+        output::emit(diff.as_bytes()).map_err(|e| Stop(e, String::new()))?;
     }
     let written = apply::write_atomic_with_mode(&output, &text, existing.as_deref(), 0o600, false)
         .map_err(|e| Stop(Exit::Io, format!("error: {e}")))?;
-    super::output::emit(
+    output::emit(
         format!(
             "wrote {} (mode {:04o})\n",
             written.target.display(),
@@ -190,4 +167,10 @@ fn run_inner(args: InitArgs) -> Result<Exit, Stop> {
     )
     .map_err(|e| Stop(e, String::new()))?;
     Ok(Exit::Success)
+}
+
+/// The core's refusal, for a person (as add-ca words it; VERIFY_CA with public roots is a
+/// usage error here too).
+fn stop_for(e: addca::Error) -> Stop {
+    crate::cli::add_ca::stop_for(e)
 }

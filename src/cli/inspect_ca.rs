@@ -1,12 +1,12 @@
 //! `mycnf-secure inspect-ca`: is this file a CA that clients can use for `ssl-ca`?
 
-use std::io::Read;
-use std::path::Path;
-
 use serde::Serialize;
 
-use crate::cert::{self, CaReport, CertInfo, Finding, Role, Severity, TimeStatus, TrustStore};
+use std::path::Path;
+
 use crate::cli::{Exit, Format, InspectCaArgs};
+use mycnf_secure::cert::{self, CaReport, CertInfo, Role, TimeStatus};
+use mycnf_secure::diagnostic::{Finding, sanitize};
 
 /// JSON document printed by `inspect-ca --format json` (docs/json-schemas.md).
 #[derive(Serialize)]
@@ -17,75 +17,16 @@ struct JsonReport<'a> {
     report: &'a CaReport,
 }
 
-/// The time the checks use: now, or `MYCNF_SECURE_NOW` (Unix seconds) for reproducible output.
-pub fn now() -> i64 {
-    if let Some(t) = std::env::var("MYCNF_SECURE_NOW")
-        .ok()
-        .and_then(|s| s.parse().ok())
-    {
-        return t;
-    }
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
-
-/// A certificate from standard input. Pasted on a terminal, it ends with its END line (no
-/// Ctrl-D needed); from a pipe, with the end of input (a bundle may hold several).
-fn read_pasted() -> std::io::Result<Vec<u8>> {
-    use std::io::{BufRead, IsTerminal};
-    let stdin = std::io::stdin();
-    let mut buf = Vec::new();
-    if !stdin.is_terminal() {
-        stdin.lock().read_to_end(&mut buf)?;
-        return Ok(buf);
-    }
-    eprintln!("Paste the CA certificate (PEM); it ends at its -----END CERTIFICATE----- line:");
-    let mut lock = stdin.lock();
-    loop {
-        let mut line = Vec::new();
-        if lock.read_until(b'\n', &mut line)? == 0 {
-            break;
-        }
-        buf.extend_from_slice(&line);
-        if String::from_utf8_lossy(&line).trim() == "-----END CERTIFICATE-----" {
-            break;
-        }
-    }
-    Ok(buf)
-}
-
-/// Reads a CA file (`-` is standard input). The error is a sentence for the user.
-pub fn read_ca_input(path: &Path) -> Result<Vec<u8>, String> {
-    if path == Path::new("-") {
-        return read_pasted()
-            .map_err(|e| format!("cannot read the certificate from standard input: {e}"));
-    }
-    if path.is_dir() {
-        return Err(format!(
-            "{} is a directory; name the CA file inside it",
-            path.display()
-        ));
-    }
-    std::fs::read(path).map_err(|e| {
-        format!(
-            "cannot read {}: {}",
-            path.display(),
-            crate::chain::fsio::os_reason(&e)
-        )
-    })
-}
-
 pub fn run(args: InspectCaArgs) -> Exit {
-    let bytes = match read_ca_input(&args.ca) {
+    let bytes = match crate::cli::input::read_ca(&args.ca) {
         Ok(b) => b,
         Err(msg) => {
-            eprintln!("error: {msg}");
+            crate::cli::output::error(&format!("error: {msg}"));
             return Exit::Io;
         }
     };
-    let store = TrustStore::system();
-    let report = cert::inspect(&bytes, now(), store.as_ref());
+    let ctx = crate::cli::context::context(true);
+    let report = cert::inspect(&bytes, ctx.now, ctx.trust_store.as_ref());
     let source = args.ca.display().to_string();
     match args.format {
         Format::Json => {
@@ -100,10 +41,10 @@ pub fn run(args: InspectCaArgs) -> Exit {
                 return exit;
             }
         }
-        Format::Text if super::ui::get().quiet && report.usable => {}
+        Format::Text if super::ui::quiet() && report.usable => {}
         Format::Text => {
-            let text = super::ui::levels(&render_text(&source, &report));
-            if let Err(exit) = super::output::emit(text.as_bytes()) {
+            let text = render_text(&args.ca, &report);
+            if let Err(exit) = super::output::show(&text) {
                 return exit;
             }
         }
@@ -116,12 +57,19 @@ pub fn run(args: InspectCaArgs) -> Exit {
 }
 
 /// The human report: the verdict first, then the findings, then one block per certificate.
-pub fn render_text(source: &str, report: &CaReport) -> String {
+pub fn render_text(source: &Path, report: &CaReport) -> String {
     let mut out = String::new();
-    out.push_str(&format!("{source}: {}\n", verdict(report)));
-    for f in &report.findings {
-        out.push_str(&render_finding(source, f));
-    }
+    out.push_str(&format!(
+        "{}: {}\n",
+        sanitize(source.display().to_string().as_bytes()),
+        verdict(report)
+    ));
+    let findings: Vec<Finding> = report
+        .findings
+        .iter()
+        .map(|f| Finding::from_cert(source, f))
+        .collect();
+    out.push_str(&crate::cli::render::findings(&findings));
     for c in &report.certificates {
         out.push('\n');
         out.push_str(&render_cert(c));
@@ -166,22 +114,6 @@ pub fn verdict(report: &CaReport) -> String {
     )
 }
 
-pub fn render_finding(source: &str, f: &Finding) -> String {
-    let level = match f.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    let message = crate::diagnostic::sanitize(f.message.as_bytes());
-    let mut s = format!("{level}[{}]: {message}\n", f.code);
-    if let Some(line) = f.line {
-        s.push_str(&format!("  --> {source}:{line}\n"));
-    }
-    if let Some(h) = &f.hint {
-        s.push_str(&format!("  = hint: {h}\n"));
-    }
-    s
-}
-
 fn render_cert(c: &CertInfo) -> String {
     let role = match c.role {
         Role::Root => "root CA",
@@ -213,7 +145,7 @@ fn render_cert(c: &CertInfo) -> String {
         c.index, c.line
     );
     let mut row = |k: &str, v: &str| {
-        let v = crate::diagnostic::sanitize(v.as_bytes());
+        let v = sanitize(v.as_bytes());
         s.push_str(&format!("  {k:<10} {v}\n"))
     };
     row("subject", &c.subject);

@@ -8,11 +8,14 @@ use clap::{Args, Parser, Subcommand};
 
 pub mod add_ca;
 pub mod check;
+pub mod context;
 pub mod exit;
 pub mod init;
+pub mod input;
 pub mod inspect_ca;
 pub mod output;
 pub mod print_defaults;
+pub mod render;
 pub mod show;
 pub mod ui;
 
@@ -140,12 +143,12 @@ pub enum TargetArg {
     Mariadb,
 }
 
-impl From<TargetArg> for crate::tls::Target {
+impl From<TargetArg> for mycnf_secure::clients::Target {
     fn from(t: TargetArg) -> Self {
         match t {
-            TargetArg::Mixed => crate::tls::Target::Mixed,
-            TargetArg::Mysql => crate::tls::Target::Mysql,
-            TargetArg::Mariadb => crate::tls::Target::Mariadb,
+            TargetArg::Mixed => mycnf_secure::clients::Target::Mixed,
+            TargetArg::Mysql => mycnf_secure::clients::Target::Mysql,
+            TargetArg::Mariadb => mycnf_secure::clients::Target::Mariadb,
         }
     }
 }
@@ -167,8 +170,8 @@ pub struct AddCaArgs {
     pub file: Option<PathBuf>,
     /// VERIFY_CA or VERIFY_IDENTITY [default: VERIFY_CA for a private CA, VERIFY_IDENTITY
     /// for public roots].
-    #[arg(long, value_name = "MODE", value_parser = crate::tls::Mode::parse)]
-    pub mode: Option<crate::tls::Mode>,
+    #[arg(long, value_name = "MODE", value_parser = mycnf_secure::clients::Mode::parse)]
+    pub mode: Option<mycnf_secure::clients::Mode>,
     /// Which clients read the file.
     #[arg(long, value_enum, default_value = "mixed")]
     pub target: TargetArg,
@@ -230,8 +233,8 @@ pub struct InitArgs {
     #[arg(long)]
     pub system_roots: bool,
     /// VERIFY_CA or VERIFY_IDENTITY (default as for add-ca).
-    #[arg(long, value_name = "MODE", value_parser = crate::tls::Mode::parse)]
-    pub mode: Option<crate::tls::Mode>,
+    #[arg(long, value_name = "MODE", value_parser = mycnf_secure::clients::Mode::parse)]
+    pub mode: Option<mycnf_secure::clients::Mode>,
     /// Which clients read the file.
     #[arg(long, value_enum, default_value = "mixed")]
     pub target: TargetArg,
@@ -372,10 +375,10 @@ where
         Command::Man { dir } => match write_man_pages(&dir) {
             Ok(()) => Exit::Success,
             Err(e) => {
-                eprintln!(
+                output::error(&format!(
                     "error: cannot write the man pages to {}: {e}",
                     dir.display()
-                );
+                ));
                 Exit::Io
             }
         },

@@ -1,19 +1,40 @@
-//! Writing to standard output: a closed pipe (`| head`) ends the program quietly.
+//! Writing to standard output and standard error through the colour policy's streams: a closed
+//! pipe (`| head`) ends the program quietly.
 
 use std::io::Write;
 
 use crate::cli::Exit;
 
-/// Writes `bytes` to standard output. A broken pipe is not an error; other failures are I/O
-/// errors (exit 4).
+/// Writes data (JSON, option-file bytes, what `print-defaults` prints) to standard output,
+/// byte for byte. A broken pipe is not an error; other failures are I/O errors (exit 4).
 pub fn emit(bytes: &[u8]) -> Result<(), Exit> {
-    let mut stdout = std::io::stdout().lock();
+    write_out(&mut std::io::stdout().lock(), bytes)
+}
+
+/// Writes text for a person to standard output: its styles are kept only where colour is on.
+pub fn show(text: &str) -> Result<(), Exit> {
+    write_out(&mut anstream::stdout().lock(), text.as_bytes())
+}
+
+fn write_out(stdout: &mut impl Write, bytes: &[u8]) -> Result<(), Exit> {
     match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => {
-            eprintln!("mycnf-secure: cannot write the output: {e}");
+            anstream::eprintln!("mycnf-secure: cannot write the output: {e}");
             Err(Exit::Io)
         }
+    }
+}
+
+/// Writes a message to standard error (a line ending is added when it has none).
+pub fn error(text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    let mut stderr = anstream::stderr().lock();
+    let _ = stderr.write_all(text.as_bytes());
+    if !text.ends_with('\n') {
+        let _ = stderr.write_all(b"\n");
     }
 }

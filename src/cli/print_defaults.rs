@@ -3,8 +3,10 @@
 
 use std::path::Path;
 
-use crate::chain::{self, Family, FileOptions, GroupSet, Platform, SearchEnv, fsio, groups};
-use crate::cli::{Exit, PrintDefaultsArgs};
+use mycnf_secure::chain::{self, FileOptions, GroupSet, Vendor, fsio};
+use mycnf_secure::clients::programs::server_groups;
+
+use crate::cli::{Exit, PrintDefaultsArgs, output};
 
 pub fn run(args: PrintDefaultsArgs) -> Exit {
     if args.no_defaults {
@@ -17,14 +19,14 @@ pub fn run(args: PrintDefaultsArgs) -> Exit {
         .collect();
     if args.mysqld {
         names.extend(
-            groups::server_groups(&args.server_version)
+            server_groups(&args.server_version)
                 .into_iter()
                 .map(String::into_bytes),
         );
     }
     if names.is_empty() {
-        eprintln!(
-            "mycnf-secure print-defaults: no group given; name the groups to print, e.g. `client mysql` (see --help)"
+        output::error(
+            "mycnf-secure print-defaults: no group given; name the groups to print, e.g. `client mysql` (see --help)",
         );
         return Exit::Success;
     }
@@ -39,21 +41,18 @@ pub fn run(args: PrintDefaultsArgs) -> Exit {
         defaults_file: args.defaults_file.as_deref().map(fsio::absolute),
         defaults_extra_file: args.defaults_extra_file.as_deref().map(fsio::absolute),
     };
-    let files = chain::chain_files(
-        Family::MariaDb,
-        Platform::current(),
-        &SearchEnv::from_process(),
-        &opts,
-    );
-    let (out, notices, fatal) = chain::print_defaults_output(&group_set, &files);
+    let env = crate::cli::context::search_env();
+    let files = chain::chain_files(Vendor::Mariadb, chain::Platform::current(), &env, &opts);
+    let (out, notices, fatal) =
+        chain::print_defaults_output(&group_set, &files, env.home.as_deref());
     for notice in &notices {
-        eprintln!("{notice}");
+        output::error(&notice.to_string());
     }
     if fatal {
-        eprintln!("Fatal error in defaults handling. Program aborted");
+        output::error("Fatal error in defaults handling. Program aborted");
         return Exit::Usage;
     }
-    match super::output::emit(&out) {
+    match output::emit(&out) {
         Ok(()) => Exit::Success,
         Err(exit) => exit,
     }

@@ -1,6 +1,7 @@
-//! How text reaches a person: colour only on a terminal (`--color`, `NO_COLOR`), `--quiet`.
+//! How text reaches a person: one colour policy (`--color`, `NO_COLOR`, a terminal or not),
+//! applied by the output streams (anstream), and `--quiet`. Text is always styled here; the
+//! stream strips the styles where colour is off.
 
-use std::io::IsTerminal;
 use std::sync::OnceLock;
 
 use anstyle::{AnsiColor, Style};
@@ -13,40 +14,25 @@ pub enum ColorChoice {
     Never,
 }
 
-#[derive(Debug, Clone, Copy)]
-pub struct Ui {
-    pub color: bool,
-    pub quiet: bool,
-}
+static QUIET: OnceLock<bool> = OnceLock::new();
 
-static UI: OnceLock<Ui> = OnceLock::new();
-
-/// Decides once, from the flags, `NO_COLOR` and whether standard output is a terminal.
+/// Decides once, from the flags (and, for `auto`, `NO_COLOR` and whether the stream is a
+/// terminal, as anstream judges them).
 pub fn init(choice: ColorChoice, quiet: bool) {
-    let color = match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
-        }
-    };
-    let _ = UI.set(Ui { color, quiet });
+    anstream::ColorChoice::write_global(match choice {
+        ColorChoice::Auto => anstream::ColorChoice::Auto,
+        ColorChoice::Always => anstream::ColorChoice::Always,
+        ColorChoice::Never => anstream::ColorChoice::Never,
+    });
+    let _ = QUIET.set(quiet);
 }
 
-pub fn get() -> Ui {
-    *UI.get().unwrap_or(&Ui {
-        color: false,
-        quiet: false,
-    })
+pub fn quiet() -> bool {
+    QUIET.get().copied().unwrap_or(false)
 }
 
 fn paint(style: Style, text: &str) -> String {
-    if get().color {
-        format!("{}{text}{}", style.render(), style.render_reset())
-    } else {
-        text.to_string()
-    }
+    format!("{}{text}{}", style.render(), style.render_reset())
 }
 
 pub fn error(text: &str) -> String {
@@ -73,9 +59,6 @@ pub fn dim(text: &str) -> String {
 
 /// A unified diff with added lines green, removed red, hunk headers cyan.
 pub fn diff(text: &str) -> String {
-    if !get().color {
-        return text.to_string();
-    }
     text.split_inclusive('\n')
         .map(|l| {
             if l.starts_with("+++") || l.starts_with("---") {
@@ -89,25 +72,6 @@ pub fn diff(text: &str) -> String {
             } else {
                 l.to_string()
             }
-        })
-        .collect()
-}
-
-/// Colours the level word at the start of a rendered diagnostic (`error[…]`, `warning[…]`).
-pub fn levels(text: &str) -> String {
-    if !get().color {
-        return text.to_string();
-    }
-    text.split_inclusive('\n')
-        .map(|l| {
-            for (word, f) in [("error", error as fn(&str) -> String), ("warning", warning)] {
-                if let Some(rest) = l.strip_prefix(word)
-                    && (rest.starts_with('[') || rest.starts_with(':'))
-                {
-                    return format!("{}{rest}", f(word));
-                }
-            }
-            l.to_string()
         })
         .collect()
 }

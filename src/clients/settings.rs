@@ -1,43 +1,12 @@
-//! The client matrix: which TLS lines `add-ca` writes for which clients, which existing lines
-//! contradict them, and what each client family will do with a set of effective options.
-//! docs/add-ca.md explains the reasons.
+//! The lines `add-ca` (and `init`) write for each target and mode, and how an existing line
+//! compares with one of them: already what we want, or undoing it.
 
-pub mod names;
-pub mod outcome;
-pub mod plan;
-pub mod review;
+use super::Booleans;
+use super::names::{group, opt};
+use crate::optfile::OptionName;
 
-pub use names::{OptionName, boolean_value, is_secret};
-
-/// Groups the MySQL command-line client reads.
-pub const MYSQL_CLI_GROUPS: &[&str] = &["mysql", "client"];
-/// Groups the MariaDB command-line client reads (10.11 and later).
-pub const MARIADB_CLI_GROUPS: &[&str] = &[
-    "mysql",
-    "mariadb-client",
-    "client",
-    "client-server",
-    "client-mariadb",
-];
-/// Groups MariaDB Connector/C reads for an application.
-pub const CONNECTOR_C_GROUPS: &[&str] = &["client", "client-server", "client-mariadb"];
-/// Options only MySQL clients know: every MariaDB client stops on them (unknown variable).
-pub const MYSQL_ONLY_OPTIONS: &[&str] = &[
-    "ssl-mode",
-    "tls-ciphersuites",
-    "ssl-fips-mode",
-    "tls-sni-servername",
-    "ssl-session-data",
-];
-/// Options MySQL 8.0 and later removed: their clients stop on them.
-pub const REMOVED_IN_MYSQL8: &[&str] = &["ssl-verify-server-cert", "ssl"];
-
-/// The options of `opts` that sit in one of `groups`.
-pub fn in_groups<'a>(opts: &'a [outcome::Opt], groups: &[&str]) -> Vec<&'a outcome::Opt> {
-    opts.iter()
-        .filter(|o| groups.contains(&o.group.as_str()))
-        .collect()
-}
+/// How the mixed target writes `ssl-mode`: MySQL reads it, MariaDB warns and goes on.
+pub const LOOSE_SSL_MODE: &str = "loose-ssl-mode";
 
 /// The verification mode `add-ca` sets up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,39 +81,39 @@ pub fn settings(target: Target, mode: Mode, ca_path: &[u8], group: Option<&str>)
     let main = |default: &str| group.unwrap_or(default).to_string();
     let ca = |g: String| Setting {
         group: g,
-        name: "ssl-ca",
-        canonical: "ssl-ca",
+        name: opt::SSL_CA,
+        canonical: opt::SSL_CA,
         value: ca_path.to_vec(),
     };
     let verify = |g: &str| Setting {
         group: g.to_string(),
-        name: "ssl-verify-server-cert",
-        canonical: "ssl-verify-server-cert",
+        name: opt::SSL_VERIFY_SERVER_CERT,
+        canonical: opt::SSL_VERIFY_SERVER_CERT,
         value: b"1".to_vec(),
     };
     let mode_line = |g: String, name: &'static str| Setting {
         group: g,
         name,
-        canonical: "ssl-mode",
+        canonical: opt::SSL_MODE,
         value: mode.as_str().as_bytes().to_vec(),
     };
     let mut out = Vec::new();
     match target {
         Target::Mysql => {
-            out.push(ca(main("client")));
-            out.push(mode_line(main("client"), "ssl-mode"));
+            out.push(ca(main(group::CLIENT)));
+            out.push(mode_line(main(group::CLIENT), opt::SSL_MODE));
         }
         Target::Mariadb => {
-            out.push(ca(main("client-mariadb")));
+            out.push(ca(main(group::CLIENT_MARIADB)));
             if mode == Mode::VerifyIdentity {
-                out.push(verify(&main("client-mariadb")));
+                out.push(verify(&main(group::CLIENT_MARIADB)));
             }
         }
         Target::Mixed => {
-            out.push(ca(main("client")));
-            out.push(mode_line(main("client"), "loose-ssl-mode"));
+            out.push(ca(main(group::CLIENT)));
+            out.push(mode_line(main(group::CLIENT), LOOSE_SSL_MODE));
             if mode == Mode::VerifyIdentity {
-                out.push(verify("client-mariadb"));
+                out.push(verify(group::CLIENT_MARIADB));
             }
         }
     }
@@ -166,10 +135,10 @@ impl Setting {
         }
         let Some(value) = value else { return false };
         match self.canonical {
-            "ssl-mode" => {
+            opt::SSL_MODE => {
                 // The mixed target needs the `loose-` form (a bare ssl-mode stops MariaDB
                 // clients); the mysql target takes either.
-                (self.name == "ssl-mode" || name.loose)
+                (self.name == opt::SSL_MODE || name.loose)
                     && String::from_utf8_lossy(value)
                         .eq_ignore_ascii_case(&String::from_utf8_lossy(&self.value))
             }
@@ -183,71 +152,35 @@ impl Setting {
             return false;
         }
         match self.canonical {
-            "ssl-ca" => {
-                (name.is("ssl-ca") && value != Some(self.value.as_slice()))
+            opt::SSL_CA => {
+                (name.is(opt::SSL_CA) && value != Some(self.value.as_slice()))
                     // TLS switched off altogether: skip-ssl, disable-ssl, ssl=0.
-                    || (name.is("ssl") && !boolean_value(name, value))
+                    || (name.is(opt::SSL) && !Booleans::GetOpt.is_on(name, value))
             }
-            "ssl-mode" => {
-                name.is("ssl-mode")
+            opt::SSL_MODE => {
+                name.is(opt::SSL_MODE)
                     && !value.is_some_and(|v| {
                         String::from_utf8_lossy(v)
                             .eq_ignore_ascii_case(std::str::from_utf8(&self.value).unwrap_or(""))
                     })
             }
-            "ssl-verify-server-cert" => {
-                name.is("ssl-verify-server-cert")
-                    && !(name.negation.is_none() && value == Some(b"1".as_slice()))
+            // Off for one of the families that see it: `my_getopt` reads `2` as off,
+            // Connector/C reads `ON` and the bare name as off (and never sees `loose-…`).
+            opt::SSL_VERIFY_SERVER_CERT => {
+                name.is(opt::SSL_VERIFY_SERVER_CERT)
+                    && !(name.negation.is_none()
+                        && Booleans::GetOpt.is_on(name, value)
+                        && Booleans::Atoi.read(name, value) != Some(false))
             }
             _ => false,
         }
     }
 }
 
-/// The groups the target's client programs read: lines there can override ours.
-pub fn target_groups(target: Target, extra: Option<&str>) -> Vec<String> {
-    let mysql = [
-        "client",
-        "mysql",
-        "mysqldump",
-        "mysqladmin",
-        "mysqlcheck",
-        "mysqlimport",
-        "mysqlshow",
-        "mysqlbinlog",
-        "mysqlslap",
-    ];
-    let mariadb_only = [
-        "mariadb-client",
-        "mariadb-dump",
-        "mariadb-admin",
-        "mariadb-check",
-        "mariadb-import",
-        "mariadb-show",
-        "mariadb-binlog",
-        "mariadb-slap",
-        "mariadb-upgrade",
-        "mysql_upgrade",
-        "client-server",
-        "client-mariadb",
-    ];
-    let mut groups: Vec<String> = match target {
-        Target::Mysql => mysql.iter().map(|s| s.to_string()).collect(),
-        Target::Mariadb | Target::Mixed => mysql
-            .iter()
-            .chain(mariadb_only.iter())
-            .map(|s| s.to_string())
-            .collect(),
-    };
-    if let Some(g) = extra {
-        groups.push(g.to_string());
-    }
-    groups
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::optfile::OptionName;
 
     fn n(s: &str) -> OptionName {
         OptionName::parse(s.as_bytes())

@@ -7,13 +7,11 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::chain::{
-    self, ChainFile, Family, FileOptions, GroupSet, Notice, OptionCollector, Platform, Reader,
-    SearchEnv,
+    self, ChainFile, FileOptions, GroupSet, Notice, OptionCollector, Platform, Reader, SearchEnv,
+    Vendor,
 };
-use crate::optfile::{Document, LineKind};
-
-use super::outcome::{self, Opt, Outcome};
-use super::{Setting, Target};
+use crate::clients::{self, Family, Outcome, Setting, Target};
+use crate::optfile::{Document, LineKind, Opt};
 
 /// A line in another file (or a later part of the chain) that wins over one of ours.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -42,13 +40,8 @@ pub struct Review {
 
 /// The files clients read when `file` is involved: the default list if `file` is on it, else
 /// `file` alone (an application's own file, given to it as `--defaults-file`).
-pub fn chain_for(file: &Path, env: &SearchEnv) -> Vec<ChainFile> {
-    let list = chain::chain_files(
-        Family::MariaDb,
-        Platform::current(),
-        env,
-        &FileOptions::default(),
-    );
+pub fn chain_for(file: &Path, env: &SearchEnv, platform: Platform) -> Vec<ChainFile> {
+    let list = chain::chain_files(Vendor::Mariadb, platform, env, &FileOptions::default());
     let abs = chain::fsio::absolute(file);
     if list.iter().any(|f| chain::fsio::absolute(&f.path) == abs) {
         list
@@ -60,10 +53,22 @@ pub fn chain_for(file: &Path, env: &SearchEnv) -> Vec<ChainFile> {
     }
 }
 
-/// The file's own line number for the reader's line `n` (they differ after a line over 4094
-/// bytes).
-fn physical_line(path: &Path, n: usize) -> usize {
-    std::fs::read(path).map_or(n, |b| Document::parse(b).physical_line(n))
+/// Physical line numbers for the reader's line numbers of other files, each file parsed once.
+#[derive(Default)]
+struct PhysicalLines {
+    docs: std::collections::HashMap<PathBuf, Option<Document>>,
+}
+
+impl PhysicalLines {
+    /// The file's own line number for the reader's line `n` (they differ after a line over
+    /// 4094 bytes).
+    fn get(&mut self, path: &Path, n: usize) -> usize {
+        let doc = self
+            .docs
+            .entry(path.to_path_buf())
+            .or_insert_with(|| std::fs::read(path).ok().map(Document::parse));
+        doc.as_ref().map_or(n, |d| d.physical_line(n))
+    }
 }
 
 /// Why PyMySQL's strict INI parser (configparser) would refuse the file, if it would.
@@ -111,11 +116,29 @@ pub fn strict_ini_error(doc: &Document) -> Option<String> {
     None
 }
 
-fn collect(files: &[ChainFile], groups: &GroupSet, overlay: (&Path, &[u8])) -> OptionCollector {
-    let mut reader =
-        Reader::new(groups, OptionCollector::default()).with_overlay(overlay.0, overlay.1.to_vec());
+fn collect(
+    files: &[ChainFile],
+    groups: &GroupSet,
+    overlay: (&Path, &[u8]),
+    home: Option<&Path>,
+) -> OptionCollector {
+    let mut reader = Reader::new(groups, OptionCollector::default())
+        .with_overlay(overlay.0, overlay.1.to_vec())
+        .with_home(home.map(Path::to_path_buf));
     let _ = chain::read_chain(&mut reader, files);
     reader.into_visitor()
+}
+
+/// Which clients a line overrides ours for.
+fn for_whom(families: &[Family]) -> &'static str {
+    match (
+        families.contains(&Family::MysqlCli),
+        families.contains(&Family::MariadbCli113),
+    ) {
+        (true, true) => "MySQL and MariaDB clients",
+        (true, false) => "MySQL clients",
+        _ => "MariaDB clients",
+    }
 }
 
 /// Reviews `new` as the content of `file`.
@@ -125,14 +148,15 @@ pub fn review(
     settings: &[Setting],
     target: Target,
     env: &SearchEnv,
+    platform: Platform,
 ) -> Review {
-    let mut wanted: Vec<String> = super::target_groups(target, None);
-    wanted.push("connector_python".into());
+    let mut wanted: Vec<String> = clients::all_client_groups();
     wanted.extend(settings.iter().map(|s| s.group.clone()));
     let groups = GroupSet::new(&wanted, None);
+    let home = env.home.as_deref();
 
-    let files = chain_for(file, env);
-    let chain = collect(&files, &groups, (file, new));
+    let files = chain_for(file, env, platform);
+    let chain = collect(&files, &groups, (file, new), home);
     let alone = collect(
         &[ChainFile {
             path: file.to_path_buf(),
@@ -140,72 +164,16 @@ pub fn review(
         }],
         &groups,
         (file, new),
+        home,
     );
     let doc = Document::parse(new.to_vec());
-    let clients = outcome::outcomes(
+    let clients = clients::outcomes(
         &chain.options,
         &alone.options,
         strict_ini_error(&doc).as_deref(),
     );
-
+    let overrides = overrides(file, &chain.options, settings, target);
     let abs = chain::fsio::absolute(file);
-    let mut overrides = Vec::new();
-    let families: [(&'static str, &[&str]); 2] = [
-        ("MySQL clients", &["mysql", "client"]),
-        (
-            "MariaDB clients",
-            &[
-                "mysql",
-                "mariadb-client",
-                "client",
-                "client-server",
-                "client-mariadb",
-            ],
-        ),
-    ];
-    for s in settings {
-        for (clients_name, groups) in families {
-            if target == Target::Mysql && clients_name == "MariaDB clients" {
-                continue;
-            }
-            if s.canonical == "ssl-verify-server-cert" && clients_name == "MySQL clients" {
-                continue;
-            }
-            let relevant: Vec<&Opt> = chain
-                .options
-                .iter()
-                .filter(|o| groups.contains(&o.group.as_str()) || o.group == s.group)
-                .filter(|o| s.is_same_option(&o.name))
-                .collect();
-            let Some(last) = relevant.last() else {
-                continue;
-            };
-            if chain::fsio::absolute(&last.file) == abs
-                || s.is_satisfied_by(&last.name, last.value.as_deref())
-            {
-                continue;
-            }
-            let line = physical_line(&last.file, last.line);
-            match overrides
-                .iter_mut()
-                .find(|o: &&mut Override| o.file == last.file && o.line == line)
-            {
-                Some(o) => o.clients = "MySQL and MariaDB clients".to_string(),
-                None => overrides.push(Override {
-                    file: last.file.clone(),
-                    line,
-                    group: last.group.clone(),
-                    option: last.raw_name.clone(),
-                    value: last
-                        .value
-                        .as_deref()
-                        .map(|v| String::from_utf8_lossy(v).into_owned()),
-                    overrides: s.canonical,
-                    clients: clients_name.to_string(),
-                }),
-            }
-        }
-    }
     let notices = chain
         .notices
         .into_iter()
@@ -220,6 +188,65 @@ pub fn review(
         chain: chain.files,
         notices,
     }
+}
+
+/// Lines of other files that win over one of ours for the command-line clients.
+fn overrides(file: &Path, opts: &[Opt], settings: &[Setting], target: Target) -> Vec<Override> {
+    let abs = chain::fsio::absolute(file);
+    let mut families = vec![Family::MysqlCli];
+    if target != Target::Mysql {
+        families.push(Family::MariadbCli113);
+    }
+    let mut lines = PhysicalLines::default();
+    let mut found: Vec<(Override, Vec<Family>)> = Vec::new();
+    for s in settings {
+        for &family in &families {
+            let profile = family.profile();
+            if !profile.knows(s.canonical) {
+                continue;
+            }
+            let last = opts
+                .iter()
+                .rev()
+                .filter(|o| profile.reads_group(&o.group) || o.group == s.group)
+                .find(|o| s.is_same_option(&o.name));
+            let Some(last) = last else { continue };
+            if chain::fsio::absolute(&last.file) == abs
+                || s.is_satisfied_by(&last.name, last.value.as_deref())
+            {
+                continue;
+            }
+            let line = lines.get(&last.file, last.line);
+            match found
+                .iter_mut()
+                .find(|(o, _)| *o.file == *last.file && o.line == line)
+            {
+                Some((_, who)) => who.push(family),
+                None => found.push((
+                    Override {
+                        file: last.file.to_path_buf(),
+                        line,
+                        group: last.group.clone(),
+                        option: last.raw_name.clone(),
+                        value: last
+                            .value
+                            .as_deref()
+                            .map(|v| String::from_utf8_lossy(v).into_owned()),
+                        overrides: s.canonical,
+                        clients: String::new(),
+                    },
+                    vec![family],
+                )),
+            }
+        }
+    }
+    found
+        .into_iter()
+        .map(|(mut o, who)| {
+            o.clients = for_whom(&who).to_string();
+            o
+        })
+        .collect()
 }
 
 #[cfg(test)]

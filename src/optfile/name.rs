@@ -53,31 +53,6 @@ impl OptionName {
     }
 }
 
-/// How `my_getopt` reads a boolean option: `name`, `name=1|ON|TRUE` → on; `=0|OFF|FALSE` → off;
-/// `skip-`/`disable-` invert; anything else is read as off (with a warning).
-pub fn boolean_value(name: &OptionName, value: Option<&[u8]>) -> bool {
-    let v = match value {
-        None => true,
-        Some(v) => {
-            let v = String::from_utf8_lossy(v).trim().to_ascii_lowercase();
-            matches!(v.as_str(), "1" | "on" | "true")
-        }
-    };
-    match name.negation {
-        Some(false) => !v,
-        _ => v,
-    }
-}
-
-/// Names that hold secrets: their values are masked in diffs and reports.
-pub fn is_secret(raw_name: &[u8]) -> bool {
-    let n = OptionName::parse(raw_name).canonical;
-    n.contains("password")
-        || n.contains("passwd")
-        || n.contains("passphrase")
-        || n.contains("secret")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,21 +73,11 @@ mod tests {
     }
 
     #[test]
-    fn skip_and_disable_negate_a_boolean() {
+    fn skip_disable_and_enable_are_modifiers() {
         let n = OptionName::parse(b"skip-ssl-verify-server-cert");
         assert!(n.is("ssl-verify-server-cert"));
-        assert!(!boolean_value(&n, None));
-        assert!(!boolean_value(&n, Some(b"1")) && boolean_value(&n, Some(b"0")));
-        let on = OptionName::parse(b"ssl-verify-server-cert");
-        assert!(boolean_value(&on, None) && boolean_value(&on, Some(b"ON")));
-        assert!(!boolean_value(&on, Some(b"0")));
-    }
-
-    #[test]
-    fn password_like_names_are_secret() {
-        assert!(is_secret(b"password"));
-        assert!(is_secret(b"ssl-passphrase"));
-        assert!(is_secret(b"loose_PASSWORD"));
-        assert!(!is_secret(b"user"));
+        assert_eq!(n.negation, Some(false));
+        assert_eq!(OptionName::parse(b"enable-ssl").negation, Some(true));
+        assert!(!OptionName::parse(b"maximum-ssl").is("ssl"));
     }
 }

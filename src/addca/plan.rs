@@ -3,10 +3,9 @@
 //! lines of the same file that would override ours.
 
 use crate::chain::GroupSet;
+use crate::clients::{self, Family, Setting, Vendor};
 use crate::optfile::edit::{self, Edited, NewOptions, Op};
-use crate::optfile::{Document, EncodeError, Entry, encode_value};
-
-use super::{OptionName, Setting};
+use crate::optfile::{Document, EncodeError, Entry, OptionName, encode_value};
 
 /// What the plan does to one line of the original file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,7 +189,8 @@ pub fn plan(
     }
     if mariadb_reads {
         // Every MariaDB program's groups: `[mysqldump]` stops mariadb-dump, and so on.
-        let mariadb = GroupSet::new(super::target_groups(super::Target::Mariadb, None), None);
+        let mariadb = GroupSet::new(clients::programs::groups_of(&[Vendor::Mariadb]), None);
+        let stops = Family::MariadbCli113.profile();
         let replaced: Vec<usize> = ops
             .iter()
             .filter_map(|op| match op {
@@ -204,9 +204,8 @@ pub fn plan(
             }
             let Some(g) = group_of(i) else { continue };
             if let Some((n, _)) = option_at(i)
-                && !n.loose
                 && mariadb.matches(g)
-                && super::MYSQL_ONLY_OPTIONS.iter().any(|o| n.is(o))
+                && stops.stops_on(&n)
             {
                 ops.push(Op::CommentOut {
                     line: i,
@@ -234,7 +233,8 @@ pub fn plan(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tls::{Mode, Target, settings, target_groups};
+    use crate::clients::settings::settings;
+    use crate::clients::{Mode, Target, target_groups};
 
     fn run(input: &str, target: Target, mode: Mode) -> String {
         let doc = Document::parse(input.as_bytes().to_vec());

@@ -1,0 +1,329 @@
+//! `add-ca` as a pipeline: [`prepare`] turns a [`Request`] into a [`Proposal`] (the CA's
+//! verdict, the plan, the new bytes, the diff, what each client family will do, warnings)
+//! without writing anything; [`apply`] writes a proposal. The command line asks and prints.
+
+pub mod ca;
+pub mod plan;
+pub mod review;
+
+use std::path::{Path, PathBuf};
+
+use crate::apply::{self, WriteError};
+use crate::cert::CaReport;
+use crate::chain::{GroupSet, fsio};
+use crate::clients::{self, Family, Level, Mode, Setting, Target};
+use crate::context::Context;
+use crate::diagnostic::{Finding, Severity};
+use crate::optfile::{Document, Invalid, LineKind};
+
+pub use ca::{CaChoice, CaInput};
+pub use plan::{Action, Change, Plan};
+pub use review::{Override, Review};
+
+/// Why `add-ca` (or `init`) stops. Each kind has its exit status in the command line.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The CA is not usable: the report says why.
+    #[error("{label} cannot be used as ssl-ca")]
+    UnusableCa {
+        label: String,
+        report: Box<CaReport>,
+    },
+    #[error(
+        "VERIFY_CA is refused for {label}: it holds public roots from the system trust store, so any server with a certificate from any public CA would pass. Use VERIFY_IDENTITY (the default for public roots), which also checks the server's name."
+    )]
+    PublicRootsNeedIdentity { label: String },
+    /// The option file has lines every client refuses.
+    #[error("{} has lines every client refuses", path.display())]
+    BadFile {
+        path: PathBuf,
+        findings: Vec<Finding>,
+    },
+    #[error("the CA path cannot be written: {0}")]
+    Encode(#[from] crate::optfile::EncodeError),
+    #[error("{what}")]
+    NoHome { what: &'static str },
+    #[error("{what}")]
+    Io { what: String },
+}
+
+/// What the user asked for, checked.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub ca: CaInput,
+    /// The option file to edit.
+    pub file: PathBuf,
+    pub mode: Option<Mode>,
+    pub target: Target,
+    /// Replaces the main group (`[client]`, or `[client-mariadb]` for the mariadb target).
+    pub group: Option<String>,
+    /// Copy the CA to a stable place and write that path (always for a CA from standard input).
+    pub install: bool,
+    /// Show secrets in the diff instead of `*****`.
+    pub show_secrets: bool,
+}
+
+/// Everything `add-ca` would do, computed without writing anything.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    pub file: PathBuf,
+    /// The original bytes; `None` when the file does not exist yet.
+    pub original: Option<Vec<u8>>,
+    pub new: Vec<u8>,
+    pub ca: CaInput,
+    pub verdict: CaChoice,
+    pub target: Target,
+    /// Where the CA is referenced from (the installed copy when installing).
+    pub ca_path: PathBuf,
+    /// `ca_path` as written in the file.
+    pub ca_written: Vec<u8>,
+    pub install: bool,
+    pub plan: Plan,
+    pub review: Review,
+    pub warnings: Vec<String>,
+    /// The unified diff, secrets masked unless asked for.
+    pub diff: String,
+    /// Mode bits of a file created anew.
+    pub new_file_mode: u32,
+}
+
+impl Proposal {
+    pub fn mode(&self) -> Mode {
+        self.verdict.mode
+    }
+
+    /// Whether applying it changes anything (a file that does not exist yet is created).
+    pub fn changed(&self) -> bool {
+        self.plan.changed() || self.original.is_none()
+    }
+}
+
+/// What [`apply`] did.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    pub written: PathBuf,
+    pub backup: Option<PathBuf>,
+}
+
+/// Validates the CA, plans the lines, reviews the result against the clients' whole read
+/// chain and computes the diff. Writes nothing.
+pub fn prepare(req: &Request, ctx: &Context) -> Result<Proposal, Error> {
+    let verdict = ca::resolve(&req.ca, req.mode, ctx)?;
+    let original = read_original(&req.file)?;
+    let doc = Document::parse(original.clone().unwrap_or_default());
+    let refused = refused_lines(&req.file, &doc);
+    if !refused.is_empty() {
+        return Err(Error::BadFile {
+            path: req.file.clone(),
+            findings: refused,
+        });
+    }
+    let install = req.install || req.ca.from_stdin();
+    let ca_path = if install {
+        let fingerprint = verdict.report.anchor_fingerprint().unwrap_or_default();
+        ca::install_path(&req.file, &fingerprint, ctx)?
+    } else {
+        fsio::absolute(&req.ca.source)
+    };
+    let ca_written = ca::path_for_file(&ca_path);
+    let settings =
+        clients::settings::settings(req.target, verdict.mode, &ca_written, req.group.as_deref());
+    let groups = GroupSet::new(
+        clients::target_groups(req.target, req.group.as_deref()),
+        None,
+    );
+    let plan = plan::plan(&doc, &settings, &groups, req.target != Target::Mysql)?;
+    let new = plan.edited.bytes.clone();
+    let review = review::review(
+        &req.file,
+        &new,
+        &settings,
+        req.target,
+        &ctx.env,
+        ctx.platform,
+    );
+    let show = req.show_secrets;
+    let diff = apply::unified(
+        &req.file.display().to_string(),
+        original.as_deref().unwrap_or_default(),
+        &new,
+        &|name: &[u8]| !show && clients::is_secret(name),
+    );
+    let mut p = Proposal {
+        file: req.file.clone(),
+        original,
+        new,
+        ca: req.ca.clone(),
+        verdict,
+        target: req.target,
+        ca_path,
+        ca_written,
+        install,
+        plan,
+        review,
+        warnings: Vec::new(),
+        diff,
+        new_file_mode: if ca::is_system_wide(&req.file) {
+            0o644
+        } else {
+            0o600
+        },
+    };
+    p.warnings = warnings(&p, &doc, &settings);
+    Ok(p)
+}
+
+/// The file's bytes, or `None` when it does not exist.
+fn read_original(file: &Path) -> Result<Option<Vec<u8>>, Error> {
+    match std::fs::read(apply::write::resolve_target(file)) {
+        Ok(b) => Ok(Some(b)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::Io {
+            what: format!("cannot read {}: {}", file.display(), fsio::os_reason(&e)),
+        }),
+    }
+}
+
+/// The lines every client refuses, with a hint each (add-ca edits no such file).
+fn refused_lines(path: &Path, doc: &Document) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for line in doc.lines() {
+        let LineKind::Invalid(why) = line.kind else {
+            continue;
+        };
+        if !why.is_fatal() {
+            continue;
+        }
+        let (code, hint) = match why {
+            Invalid::MissingBracket => ("MC102", "close the group header with `]`"),
+            Invalid::OptionBeforeGroup if doc.has_bom() && line.number == 1 => (
+                "MC103",
+                "the file starts with a UTF-8 byte-order mark, which every client reads as an option; save it without BOM",
+            ),
+            Invalid::OptionBeforeGroup => ("MC101", "put a group header such as [client] above it"),
+            _ => ("MC107", "give the directive a path"),
+        };
+        out.push(Finding::on_line(
+            code,
+            Severity::Error,
+            format!("{}: every client refuses this file", why.describe()),
+            path,
+            line.number,
+            doc.raw(line),
+            Some(hint.to_string()),
+        ));
+    }
+    out
+}
+
+/// What the user should know before applying: CA warnings, unreadable files, passwords in a
+/// file others can read, overrides elsewhere in the chain, the chain's own problems, and the
+/// weakness of VERIFY_CA for older MariaDB clients.
+fn warnings(p: &Proposal, doc: &Document, _settings: &[Setting]) -> Vec<String> {
+    let mut out: Vec<String> = p
+        .verdict
+        .report
+        .warnings()
+        .map(|f| format!("CA: {}", f.message))
+        .collect();
+    out.extend(permission_warnings(p, doc));
+    for o in &p.review.overrides {
+        out.push(format!(
+            "{}:{}: [{}] {}{} overrides our {} for {} (it is read later)",
+            o.file.display(),
+            o.line,
+            o.group,
+            o.option,
+            o.value
+                .as_deref()
+                .map(|v| format!("={v}"))
+                .unwrap_or_default(),
+            o.overrides,
+            o.clients
+        ));
+    }
+    out.extend(p.review.notices.iter().map(ToString::to_string));
+    let old_mariadb_weak = p
+        .review
+        .clients
+        .iter()
+        .any(|o| o.family == Family::MariadbCli113 && o.level == Level::Weak);
+    if p.mode() == Mode::VerifyCa && p.target != Target::Mysql && old_mariadb_weak {
+        out.push(
+            "with VERIFY_CA, MariaDB ≤ 11.3 and Connector/C 3.3 clients verify the CA but fall back to plaintext when the server offers no TLS; --mode VERIFY_IDENTITY makes them insist on TLS (the server's certificate must then name the host you connect to)".to_string(),
+        );
+    }
+    out
+}
+
+fn permission_warnings(p: &Proposal, doc: &Document) -> Vec<String> {
+    let mut out = Vec::new();
+    let file = &p.file;
+    let target_path = apply::write::resolve_target(file);
+    if ca::is_system_wide(file) {
+        if !p.install
+            && let Some(why) = ca::unreadable_by_others(&p.ca_path)
+        {
+            out.push(format!(
+                "the CA {} may not be readable by the users whose clients read {} ({why}); use --install to copy it beside the option file",
+                p.ca_path.display(),
+                file.display()
+            ));
+        }
+        if p.original.is_some()
+            && let Some(why) = ca::unreadable_by_others(&target_path)
+        {
+            out.push(format!(
+                "{} is not readable by other users ({why}): their clients skip it without a word",
+                file.display()
+            ));
+        }
+        return out;
+    }
+    #[cfg(unix)]
+    if p.original.as_ref().is_some_and(|o| !o.is_empty()) {
+        use std::os::unix::fs::PermissionsExt;
+        let mode_bits = std::fs::metadata(&target_path).map_or(0, |m| m.permissions().mode());
+        let has_secret = doc
+            .lines()
+            .iter()
+            .any(|l| doc.option_name(l).is_some_and(clients::is_secret));
+        if has_secret && mode_bits & 0o077 != 0 {
+            out.push(format!(
+                "{} holds a password and is readable by other users (mode {:04o}); consider chmod 600",
+                file.display(),
+                mode_bits & 0o7777
+            ));
+        }
+    }
+    let _ = doc;
+    out
+}
+
+/// Writes the proposal: installs the CA if asked, then replaces the file atomically (if it
+/// still holds what was read), keeping a backup if asked.
+pub fn apply(p: &Proposal, backup: bool) -> Result<Applied, ApplyError> {
+    if p.install {
+        ca::install(&p.ca_path, &p.ca.bytes).map_err(ApplyError::Install)?;
+    }
+    let w = apply::write_atomic(
+        &p.file,
+        &p.new,
+        p.original.as_deref(),
+        p.new_file_mode,
+        backup,
+    )?;
+    Ok(Applied {
+        written: w.target,
+        backup: w.backup,
+    })
+}
+
+/// Why [`apply`] did not write.
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    #[error(transparent)]
+    Install(Error),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}

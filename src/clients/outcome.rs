@@ -1,0 +1,355 @@
+//! What each client family does with the effective options: the table `add-ca` prints after
+//! the diff. One evaluation per [`TlsModel`]; the family's [`Profile`] says which options it
+//! sees and how it reads them.
+
+use serde::Serialize;
+
+use super::names::opt;
+use super::{Booleans, Family, PROFILES, Profile, Reads, TlsModel};
+use crate::optfile::Opt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// TLS required, the CA verified (and the host name, where the mode asks for it).
+    Verified,
+    /// Works, but something the file asks for is not enforced.
+    Weak,
+    /// The client refuses to start or to read the file.
+    Broken,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    /// The family's name in the table.
+    pub client: &'static str,
+    pub family: Family,
+    pub level: Level,
+    pub summary: String,
+}
+
+const VERIFIED_HOST: &str = "TLS required, CA verified, host name checked";
+const VERIFIED_NO_HOST: &str = "TLS required, CA verified, host name not checked";
+const SYSTEM_CAS: &str = "TLS required, verified against the system CAs only";
+
+/// The last visible line that sets `canonical`.
+fn last<'a>(opts: &[&'a Opt], canonical: &str) -> Option<&'a Opt> {
+    opts.iter().rev().find(|o| o.name.is(canonical)).copied()
+}
+
+/// The last visible line that sets `canonical` without `skip-`/`disable-`/`enable-`.
+fn last_plain<'a>(opts: &[&'a Opt], canonical: &str) -> Option<&'a Opt> {
+    opts.iter()
+        .rev()
+        .find(|o| o.name.is(canonical) && o.name.negation.is_none())
+        .copied()
+}
+
+fn on(b: Booleans, o: Option<&Opt>) -> Option<bool> {
+    o.and_then(|o| b.read(&o.name, o.value.as_deref()))
+}
+
+/// The table: `chain` is what the command-line clients read (all files, in order); `file` is
+/// the edited file alone (what PyMySQL and Connector/Python read when given it);
+/// `strict_ini_error` is why a strict INI parser would refuse the file, if it would.
+pub fn outcomes(chain: &[Opt], file: &[Opt], strict_ini_error: Option<&str>) -> Vec<Outcome> {
+    PROFILES
+        .iter()
+        .map(|p| {
+            let opts = match p.reads {
+                Reads::Chain => chain,
+                Reads::OneFile => file,
+            };
+            outcome(p, opts, strict_ini_error)
+        })
+        .collect()
+}
+
+/// One family's row.
+pub fn outcome(p: &Profile, opts: &[Opt], strict_ini_error: Option<&str>) -> Outcome {
+    let row = |level, summary: String| Outcome {
+        client: p.label,
+        family: p.family,
+        level,
+        summary,
+    };
+    if p.strict_ini
+        && let Some(e) = strict_ini_error
+    {
+        return row(Level::Broken, format!("refuses the file: {e}"));
+    }
+    let visible = p.visible(opts);
+    if let Some(bad) = visible.iter().find(|o| p.stops_on(&o.name)) {
+        let prefix = match p.tls {
+            TlsModel::SslMode => "MySQL 8.0+ stops",
+            _ => "stops",
+        };
+        return row(
+            Level::Broken,
+            format!(
+                "{prefix}: {} ({}:{})",
+                p.stop_message(bad),
+                bad.file.display(),
+                bad.line
+            ),
+        );
+    }
+    let (level, mut summary) = match p.tls {
+        TlsModel::SslMode => ssl_mode(&visible),
+        TlsModel::VerifyServerCert { verify_default } => {
+            verify_server_cert(p.booleans, &visible, verify_default)
+        }
+        TlsModel::ConnectorC => connector_c(p.booleans, &visible),
+        TlsModel::AnyTlsOption => any_tls_option(&visible),
+        TlsModel::VerifyFlags => verify_flags(p.booleans, &visible),
+    };
+    if p.warns_on_loose
+        && visible
+            .iter()
+            .any(|o| o.name.loose && p.stops_on.iter().any(|n| o.name.is(n)))
+    {
+        summary.push_str("; prints a warning about loose-ssl-mode (harmless)");
+    }
+    row(level, summary)
+}
+
+fn ssl_mode(opts: &[&Opt]) -> (Level, String) {
+    let ca = last_plain(opts, opt::SSL_CA);
+    let mode = last(opts, opt::SSL_MODE)
+        .map(|o| o.value_str().to_ascii_uppercase())
+        .unwrap_or_else(|| {
+            if ca.is_some() {
+                "VERIFY_CA".into()
+            } else {
+                "PREFERRED".into()
+            }
+        });
+    let (level, text) = match (mode.as_str(), ca.is_some()) {
+        ("VERIFY_IDENTITY", true) => (Level::Verified, VERIFIED_HOST),
+        ("VERIFY_CA", true) => (Level::Verified, VERIFIED_NO_HOST),
+        ("VERIFY_IDENTITY" | "VERIFY_CA", false) => {
+            (Level::Broken, "cannot connect: the mode needs ssl-ca")
+        }
+        ("REQUIRED", _) => (
+            Level::Weak,
+            "TLS required, no verification (the CA is dropped)",
+        ),
+        ("DISABLED", _) => (Level::Weak, "no TLS"),
+        _ => (
+            Level::Weak,
+            "TLS only if the server offers it, not verified",
+        ),
+    };
+    (level, format!("{mode}: {text}"))
+}
+
+fn verify_server_cert(b: Booleans, opts: &[&Opt], verify_default: bool) -> (Level, String) {
+    let ssl_off = on(b, last(opts, opt::SSL)) == Some(false);
+    let ca = last_plain(opts, opt::SSL_CA).is_some();
+    let verify = on(b, last(opts, opt::SSL_VERIFY_SERVER_CERT)).unwrap_or(verify_default);
+    if ssl_off {
+        return (Level::Weak, "TLS switched off (skip-ssl / ssl=0)".into());
+    }
+    let (level, text) = match (ca, verify) {
+        (true, true) => (Level::Verified, VERIFIED_HOST),
+        (true, false) => (
+            Level::Weak,
+            "CA verified, TLS not enforced (plaintext fallback), host name not checked",
+        ),
+        (false, true) => (Level::Weak, SYSTEM_CAS),
+        (false, false) => (Level::Weak, "TLS if the server offers it, not verified"),
+    };
+    (level, text.into())
+}
+
+fn connector_c(b: Booleans, opts: &[&Opt]) -> (Level, String) {
+    let ca = last(opts, opt::SSL_CA).is_some();
+    let verify = on(b, last(opts, opt::SSL_VERIFY_SERVER_CERT)) == Some(true);
+    let (level, text) = match (ca, verify) {
+        (true, true) => (Level::Verified, VERIFIED_HOST),
+        (true, false) => (
+            Level::Weak,
+            "3.3: CA verified, TLS not enforced, host name not checked (3.4: verified by default)",
+        ),
+        (false, true) => (Level::Weak, SYSTEM_CAS),
+        (false, false) => (
+            Level::Weak,
+            "3.3: TLS if offered, not verified (3.4: verified by default)",
+        ),
+    };
+    (level, text.into())
+}
+
+fn any_tls_option(opts: &[&Opt]) -> (Level, String) {
+    let has_tls = opts.iter().any(|o| {
+        super::names::PYMYSQL_TLS_OPTIONS
+            .iter()
+            .any(|n| o.name.is(n))
+    });
+    let ca = opts.iter().any(|o| o.name.is(opt::SSL_CA));
+    let (level, text) = match (has_tls, ca) {
+        (_, true) => (Level::Verified, VERIFIED_HOST),
+        (true, false) => (Level::Weak, "TLS required, verified against the system CAs"),
+        (false, false) => (Level::Weak, "no TLS unless the application asks for it"),
+    };
+    (level, text.into())
+}
+
+fn verify_flags(b: Booleans, opts: &[&Opt]) -> (Level, String) {
+    let truthy = |n: &str| on(b, last(opts, n)) == Some(true);
+    let ca = last(opts, opt::SSL_CA).is_some();
+    let (level, text) = match (
+        ca,
+        truthy(opt::SSL_VERIFY_CERT),
+        truthy(opt::SSL_VERIFY_IDENTITY),
+    ) {
+        (true, true, true) => (Level::Verified, VERIFIED_HOST),
+        (true, true, false) => (Level::Verified, VERIFIED_NO_HOST),
+        (true, false, _) => (
+            Level::Weak,
+            "CA given but not verified: needs ssl-verify-cert=True in [connector_python]",
+        ),
+        (false, _, _) => (
+            Level::Weak,
+            "no verification unless the application asks for it",
+        ),
+    };
+    (level, text.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use super::*;
+
+    fn opts(lines: &[(&str, &str, Option<&str>)]) -> Vec<Opt> {
+        let file: Arc<Path> = Arc::from(Path::new("/f.cnf"));
+        lines
+            .iter()
+            .enumerate()
+            .map(|(i, (g, n, v))| {
+                Opt::new(
+                    g.as_bytes(),
+                    n.as_bytes(),
+                    v.map(str::as_bytes),
+                    file.clone(),
+                    i + 1,
+                )
+            })
+            .collect()
+    }
+
+    fn table(o: &[Opt]) -> Vec<(Family, Level)> {
+        outcomes(o, o, None)
+            .into_iter()
+            .map(|x| (x.family, x.level))
+            .collect()
+    }
+
+    fn row(o: &[Opt], f: Family) -> Outcome {
+        outcomes(o, o, None)
+            .into_iter()
+            .find(|x| x.family == f)
+            .unwrap()
+    }
+
+    #[test]
+    fn the_mixed_block_verifies_everywhere_but_connector_python() {
+        let o = opts(&[
+            ("client", "ssl-ca", Some("/ca.pem")),
+            ("client", "loose-ssl-mode", Some("VERIFY_IDENTITY")),
+            ("client-mariadb", "ssl-verify-server-cert", Some("1")),
+        ]);
+        assert_eq!(
+            table(&o),
+            [
+                (Family::MysqlCli, Level::Verified),
+                (Family::MariadbCli113, Level::Verified),
+                (Family::MariadbCli114, Level::Verified),
+                (Family::ConnectorC, Level::Verified),
+                (Family::Pymysql, Level::Verified),
+                (Family::ConnectorPython, Level::Weak),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bare_ssl_mode_breaks_mariadb_clients() {
+        let o = opts(&[
+            ("client", "ssl-ca", Some("/ca.pem")),
+            ("client", "ssl-mode", Some("VERIFY_CA")),
+        ]);
+        let r = row(&o, Family::MariadbCli113);
+        assert_eq!(r.level, Level::Broken);
+        assert!(r.summary.contains("unknown variable 'ssl-mode=VERIFY_CA'"));
+    }
+
+    #[test]
+    fn ssl_ca_alone_is_not_enforced_on_old_mariadb() {
+        let o = opts(&[("client", "ssl-ca", Some("/ca.pem"))]);
+        assert_eq!(
+            row(&o, Family::MysqlCli).summary,
+            "VERIFY_CA: TLS required, CA verified, host name not checked"
+        );
+        assert!(
+            row(&o, Family::MariadbCli113)
+                .summary
+                .contains("TLS not enforced")
+        );
+        assert_eq!(row(&o, Family::MariadbCli114).level, Level::Verified);
+    }
+
+    #[test]
+    fn connector_c_reads_only_numbers_as_on() {
+        let o = opts(&[
+            ("client", "ssl-ca", Some("/ca.pem")),
+            ("client-mariadb", "ssl-verify-server-cert", Some("ON")),
+        ]);
+        assert_eq!(
+            row(&o, Family::MariadbCli113).level,
+            Level::Verified,
+            "the CLI reads ON as on"
+        );
+        assert_eq!(
+            row(&o, Family::ConnectorC).level,
+            Level::Weak,
+            "Connector/C reads ON as 0"
+        );
+        let two = opts(&[
+            ("client", "ssl-ca", Some("/ca.pem")),
+            ("client-mariadb", "ssl-verify-server-cert", Some("2")),
+        ]);
+        assert_eq!(
+            row(&two, Family::ConnectorC).level,
+            Level::Verified,
+            "atoi(2) is on"
+        );
+        assert_eq!(
+            row(&two, Family::MariadbCli113).level,
+            Level::Weak,
+            "my_getopt: 2 is off"
+        );
+    }
+
+    #[test]
+    fn a_later_required_mode_drops_the_ca_for_mysql() {
+        let o = opts(&[
+            ("client", "ssl-ca", Some("/ca.pem")),
+            ("mysql", "ssl-mode", Some("REQUIRED")),
+        ]);
+        assert_eq!(row(&o, Family::MysqlCli).level, Level::Weak);
+    }
+
+    #[test]
+    fn a_removed_option_stops_mysql_8() {
+        let o = opts(&[("client", "ssl-verify-server-cert", Some("1"))]);
+        let r = row(&o, Family::MysqlCli);
+        assert_eq!(r.level, Level::Broken);
+        assert!(
+            r.summary
+                .starts_with("MySQL 8.0+ stops: unknown option 'ssl-verify-server-cert'")
+        );
+    }
+}
