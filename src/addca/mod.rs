@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::apply::{self, WriteError};
 use crate::cert::CaReport;
 use crate::chain::{GroupSet, fsio};
-use crate::clients::{self, Family, Level, Mode, Setting, Target};
+use crate::clients::{self, Family, Level, Mode, Target};
 use crate::context::Context;
 use crate::diagnostic::{Finding, Severity};
 use crate::optfile::{Document, Invalid, LineKind};
@@ -67,9 +67,10 @@ pub struct Request {
 #[derive(Debug, Clone)]
 pub struct Proposal {
     pub file: PathBuf,
-    /// The original bytes; `None` when the file does not exist yet.
-    pub original: Option<Vec<u8>>,
-    pub new: Vec<u8>,
+    /// Whether the file exists (else it is created).
+    pub exists: bool,
+    /// The file as read (empty when it does not exist).
+    pub doc: Document,
     pub ca: CaInput,
     pub verdict: CaChoice,
     pub target: Target,
@@ -94,7 +95,17 @@ impl Proposal {
 
     /// Whether applying it changes anything (a file that does not exist yet is created).
     pub fn changed(&self) -> bool {
-        self.plan.changed() || self.original.is_none()
+        self.plan.changed() || !self.exists
+    }
+
+    /// The original bytes; `None` when the file does not exist yet.
+    pub fn original(&self) -> Option<&[u8]> {
+        self.exists.then(|| self.doc.bytes())
+    }
+
+    /// The new file's bytes.
+    pub fn new_bytes(&self) -> Vec<u8> {
+        self.plan.edited.to_bytes(&self.doc)
     }
 }
 
@@ -110,7 +121,8 @@ pub struct Applied {
 pub fn prepare(req: &Request, ctx: &Context) -> Result<Proposal, Error> {
     let verdict = ca::resolve(&req.ca, req.mode, ctx)?;
     let original = read_original(&req.file)?;
-    let doc = Document::parse(original.clone().unwrap_or_default());
+    let exists = original.is_some();
+    let doc = Document::parse(original.unwrap_or_default());
     let refused = refused_lines(&req.file, &doc);
     if !refused.is_empty() {
         return Err(Error::BadFile {
@@ -133,26 +145,26 @@ pub fn prepare(req: &Request, ctx: &Context) -> Result<Proposal, Error> {
         None,
     );
     let plan = plan::plan(&doc, &settings, &groups, req.target != Target::Mysql)?;
-    let new = plan.edited.bytes.clone();
     let review = review::review(
         &req.file,
-        &new,
+        &doc,
+        &plan.edited,
         &settings,
         req.target,
         &ctx.env,
         ctx.platform,
     );
     let show = req.show_secrets;
-    let diff = apply::unified(
+    let diff = apply::diff::unified_edit(
         &req.file.display().to_string(),
-        original.as_deref().unwrap_or_default(),
-        &new,
+        &doc,
+        &plan.edited,
         &|name: &[u8]| !show && clients::is_secret(name),
     );
     let mut p = Proposal {
         file: req.file.clone(),
-        original,
-        new,
+        exists,
+        doc,
         ca: req.ca.clone(),
         verdict,
         target: req.target,
@@ -169,7 +181,7 @@ pub fn prepare(req: &Request, ctx: &Context) -> Result<Proposal, Error> {
             0o600
         },
     };
-    p.warnings = warnings(&p, &doc, &settings);
+    p.warnings = warnings(&p);
     Ok(p)
 }
 
@@ -196,7 +208,7 @@ fn refused_lines(path: &Path, doc: &Document) -> Vec<Finding> {
         }
         let (code, hint) = match why {
             Invalid::MissingBracket => ("MC102", "close the group header with `]`"),
-            Invalid::OptionBeforeGroup if doc.has_bom() && line.number == 1 => (
+            Invalid::OptionBeforeGroup if doc.has_bom() && line.number() == 1 => (
                 "MC103",
                 "the file starts with a UTF-8 byte-order mark, which every client reads as an option; save it without BOM",
             ),
@@ -208,7 +220,7 @@ fn refused_lines(path: &Path, doc: &Document) -> Vec<Finding> {
             Severity::Error,
             format!("{}: every client refuses this file", why.describe()),
             path,
-            line.number,
+            line.number(),
             doc.raw(line),
             Some(hint.to_string()),
         ));
@@ -219,14 +231,14 @@ fn refused_lines(path: &Path, doc: &Document) -> Vec<Finding> {
 /// What the user should know before applying: CA warnings, unreadable files, passwords in a
 /// file others can read, overrides elsewhere in the chain, the chain's own problems, and the
 /// weakness of VERIFY_CA for older MariaDB clients.
-fn warnings(p: &Proposal, doc: &Document, _settings: &[Setting]) -> Vec<String> {
+fn warnings(p: &Proposal) -> Vec<String> {
     let mut out: Vec<String> = p
         .verdict
         .report
         .warnings()
         .map(|f| format!("CA: {}", f.message))
         .collect();
-    out.extend(permission_warnings(p, doc));
+    out.extend(permission_warnings(p));
     for o in &p.review.overrides {
         out.push(format!(
             "{}:{}: [{}] {}{} overrides our {} for {} (it is read later)",
@@ -256,7 +268,8 @@ fn warnings(p: &Proposal, doc: &Document, _settings: &[Setting]) -> Vec<String> 
     out
 }
 
-fn permission_warnings(p: &Proposal, doc: &Document) -> Vec<String> {
+fn permission_warnings(p: &Proposal) -> Vec<String> {
+    let doc = &p.doc;
     let mut out = Vec::new();
     let file = &p.file;
     let target_path = apply::write::resolve_target(file);
@@ -270,7 +283,7 @@ fn permission_warnings(p: &Proposal, doc: &Document) -> Vec<String> {
                 file.display()
             ));
         }
-        if p.original.is_some()
+        if p.exists
             && let Some(why) = ca::unreadable_by_others(&target_path)
         {
             out.push(format!(
@@ -281,7 +294,7 @@ fn permission_warnings(p: &Proposal, doc: &Document) -> Vec<String> {
         return out;
     }
     #[cfg(unix)]
-    if p.original.as_ref().is_some_and(|o| !o.is_empty()) {
+    if p.exists && !doc.bytes().is_empty() {
         use std::os::unix::fs::PermissionsExt;
         let mode_bits = std::fs::metadata(&target_path).map_or(0, |m| m.permissions().mode());
         let has_secret = doc
@@ -296,7 +309,6 @@ fn permission_warnings(p: &Proposal, doc: &Document) -> Vec<String> {
             ));
         }
     }
-    let _ = doc;
     out
 }
 
@@ -308,8 +320,8 @@ pub fn apply(p: &Proposal, backup: bool) -> Result<Applied, ApplyError> {
     }
     let w = apply::write_atomic(
         &p.file,
-        &p.new,
-        p.original.as_deref(),
+        &p.new_bytes(),
+        p.original(),
         p.new_file_mode,
         backup,
     )?;

@@ -2,10 +2,12 @@
 //! else add it at the end of the group's last block, else append the group; comment out later
 //! lines of the same file that would override ours.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::chain::GroupSet;
 use crate::clients::{self, Family, Setting, Vendor};
 use crate::optfile::edit::{self, Edited, NewOptions, Op};
-use crate::optfile::{Document, EncodeError, Entry, OptionName, encode_value};
+use crate::optfile::{Document, EncodeError, LineKind, OptionName, encode_value};
 
 /// What the plan does to one line of the original file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,185 +42,87 @@ pub const COMMENT_REASON: &str = "overridden TLS setting disabled by mycnf-secur
 pub const MYSQL_ONLY_REASON: &str =
     "MySQL-only option that stops MariaDB clients, disabled by mycnf-secure";
 
+/// An option line of the file that may matter to TLS, with its group header.
+struct Relevant {
+    line: usize,
+    header: usize,
+    name: OptionName,
+}
+
+/// One pass over the file: its group headers (with whether the target clients and MariaDB
+/// programs read them) and its TLS option lines.
+struct Index {
+    headers: HashMap<usize, (Vec<u8>, bool, bool)>,
+    relevant: Vec<Relevant>,
+}
+
+impl Index {
+    fn new(doc: &Document, target_groups: &GroupSet, mariadb: &GroupSet) -> Index {
+        let mut headers = HashMap::new();
+        let mut relevant = Vec::new();
+        for (i, line) in doc.lines().iter().enumerate() {
+            match line.kind {
+                LineKind::Group => {
+                    let name = doc.group_name(line).unwrap_or_default().to_vec();
+                    let flags = (target_groups.matches(&name), mariadb.matches(&name));
+                    headers.insert(i, (name, flags.0, flags.1));
+                }
+                LineKind::Option => {
+                    let (Some(header), Some(name)) = (line.group(), doc.option_name(line)) else {
+                        continue;
+                    };
+                    if clients::names::is_tls_related(name) {
+                        relevant.push(Relevant {
+                            line: i,
+                            header,
+                            name: OptionName::parse(name),
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        Index { headers, relevant }
+    }
+
+    fn header(&self, h: usize) -> &(Vec<u8>, bool, bool) {
+        &self.headers[&h]
+    }
+}
+
 /// Plans the edits that make `doc` hold `settings` as the last word for the clients that read
 /// `target_groups`. With `mariadb_reads`, lines MariaDB clients stop on (a bare `ssl-mode` and
 /// the other MySQL-only options, in a group they read) are commented out too: after the edit
-/// every client must still start.
+/// every client must still start. Linear in the size of the file.
 pub fn plan(
     doc: &Document,
     settings: &[Setting],
     target_groups: &GroupSet,
     mariadb_reads: bool,
 ) -> Result<Plan, EncodeError> {
-    let lines = doc.lines();
-    let group_of =
-        |i: usize| -> Option<&[u8]> { lines[i].group.and_then(|h| doc.group_name(&lines[h])) };
-    let option_at = |i: usize| -> Option<(OptionName, Option<Vec<u8>>)> {
-        match &lines[i].entry {
-            Entry::Option(_) if lines[i].kind == crate::optfile::LineKind::Option => Some((
-                OptionName::parse(doc.option_name(&lines[i])?),
-                doc.option_value(&lines[i]),
-            )),
-            _ => None,
-        }
+    // Every MariaDB program's groups: `[mysqldump]` stops mariadb-dump, and so on.
+    let mariadb = GroupSet::new(clients::programs::groups_of(&[Vendor::Mariadb]), None);
+    let index = Index::new(doc, target_groups, &mariadb);
+    let mut p = Planner {
+        doc,
+        index: &index,
+        ops: Vec::new(),
+        changes: Vec::new(),
+        appended: Vec::new(),
+        touched: HashSet::new(),
     };
-
-    let mut ops: Vec<Op> = Vec::new();
-    let mut changes = Vec::new();
-    let mut appended: Vec<(String, NewOptions)> = Vec::new();
-    let mut commented: Vec<usize> = Vec::new();
-
     for s in settings {
-        let wanted = GroupSet::new([s.group.as_bytes()], None);
-        let in_group: Vec<usize> = (0..lines.len())
-            .filter(|&i| group_of(i).is_some_and(|g| wanted.matches(g)))
-            .collect();
-        let existing = in_group
-            .iter()
-            .rev()
-            .copied()
-            .find(|&i| option_at(i).is_some_and(|(n, _)| s.is_same_option(&n)));
-        let encoded = encode_value(&s.value)?;
-        let anchor: Option<usize> = match existing {
-            Some(i) => {
-                let (n, v) = option_at(i).expect("an option line");
-                if !s.is_satisfied_by(&n, v.as_deref()) {
-                    ops.push(Op::ReplaceOption {
-                        line: i,
-                        name: s.name.to_string(),
-                        value: encoded.clone(),
-                    });
-                    changes.push(Change {
-                        line: lines[i].number,
-                        action: Action::Replaced,
-                        text: format!("{}={}", s.name, String::from_utf8_lossy(&encoded)),
-                    });
-                }
-                Some(i)
-            }
-            None => {
-                // The last block of the group: after its last option or directive line.
-                let last_header = in_group
-                    .iter()
-                    .rev()
-                    .copied()
-                    .find(|&i| lines[i].group == Some(i));
-                match last_header {
-                    Some(h) => {
-                        let after = (h..lines.len())
-                            .take_while(|&i| i == h || lines[i].group == Some(h))
-                            .filter(|&i| {
-                                !matches!(
-                                    lines[i].kind,
-                                    crate::optfile::LineKind::Blank
-                                        | crate::optfile::LineKind::Comment
-                                )
-                            })
-                            .last()
-                            .unwrap_or(h);
-                        let option = (s.name.to_string(), encoded.clone());
-                        match ops.iter_mut().find_map(|op| match op {
-                            Op::InsertAfter { line, options } if *line == after => Some(options),
-                            _ => None,
-                        }) {
-                            Some(options) => options.push(option),
-                            None => ops.push(Op::InsertAfter {
-                                line: after,
-                                options: vec![option],
-                            }),
-                        }
-                        changes.push(Change {
-                            line: lines[after].number,
-                            action: Action::Added,
-                            text: format!(
-                                "{}={} in [{}]",
-                                s.name,
-                                String::from_utf8_lossy(&encoded),
-                                s.group
-                            ),
-                        });
-                        Some(after)
-                    }
-                    None => {
-                        let option = (s.name.to_string(), encoded.clone());
-                        match appended.iter_mut().find(|(g, _)| *g == s.group) {
-                            Some((_, options)) => options.push(option),
-                            None => appended.push((s.group.clone(), vec![option])),
-                        }
-                        changes.push(Change {
-                            line: 0,
-                            action: Action::Added,
-                            text: format!(
-                                "{}={} in a new [{}] block at the end",
-                                s.name,
-                                String::from_utf8_lossy(&encoded),
-                                s.group
-                            ),
-                        });
-                        None
-                    }
-                }
-            }
-        };
-        // Later lines that would undo ours, in any group the target clients read.
-        if let Some(anchor) = anchor {
-            for (i, line) in lines.iter().enumerate().skip(anchor + 1) {
-                if commented.contains(&i) || existing == Some(i) {
-                    continue;
-                }
-                let Some(g) = group_of(i) else { continue };
-                if !target_groups.matches(g) {
-                    continue;
-                }
-                if let Some((n, v)) = option_at(i)
-                    && s.is_contradicted_by(&n, v.as_deref())
-                {
-                    commented.push(i);
-                    ops.push(Op::CommentOut {
-                        line: i,
-                        reason: COMMENT_REASON.to_string(),
-                    });
-                    changes.push(Change {
-                        line: line.number,
-                        action: Action::CommentedOut,
-                        text: String::from_utf8_lossy(doc.raw(line).trim_ascii()).into_owned(),
-                    });
-                }
-            }
-        }
+        p.setting(s)?;
     }
     if mariadb_reads {
-        // Every MariaDB program's groups: `[mysqldump]` stops mariadb-dump, and so on.
-        let mariadb = GroupSet::new(clients::programs::groups_of(&[Vendor::Mariadb]), None);
-        let stops = Family::MariadbCli113.profile();
-        let replaced: Vec<usize> = ops
-            .iter()
-            .filter_map(|op| match op {
-                Op::ReplaceOption { line, .. } => Some(*line),
-                _ => None,
-            })
-            .collect();
-        for (i, line) in lines.iter().enumerate() {
-            if commented.contains(&i) || replaced.contains(&i) {
-                continue;
-            }
-            let Some(g) = group_of(i) else { continue };
-            if let Some((n, _)) = option_at(i)
-                && mariadb.matches(g)
-                && stops.stops_on(&n)
-            {
-                ops.push(Op::CommentOut {
-                    line: i,
-                    reason: MYSQL_ONLY_REASON.to_string(),
-                });
-                changes.push(Change {
-                    line: line.number,
-                    action: Action::CommentedOut,
-                    text: String::from_utf8_lossy(doc.raw(line).trim_ascii()).into_owned(),
-                });
-            }
-        }
+        p.mariadb_stoppers();
     }
+    let Planner {
+        mut ops,
+        changes,
+        appended,
+        ..
+    } = p;
     for (group, options) in appended {
         ops.push(Op::AppendGroup { group, options });
     }
@@ -228,6 +132,165 @@ pub fn plan(
         changes,
         edited,
     })
+}
+
+struct Planner<'a> {
+    doc: &'a Document,
+    index: &'a Index,
+    ops: Vec<Op>,
+    changes: Vec<Change>,
+    appended: Vec<(String, NewOptions)>,
+    /// Lines already replaced or commented out.
+    touched: HashSet<usize>,
+}
+
+impl Planner<'_> {
+    fn text(&self, i: usize) -> String {
+        let line = &self.doc.lines()[i];
+        String::from_utf8_lossy(self.doc.raw(line).trim_ascii()).into_owned()
+    }
+
+    fn setting(&mut self, s: &Setting) -> Result<(), EncodeError> {
+        let lines = self.doc.lines();
+        let wanted = GroupSet::new([s.group.as_bytes()], None);
+        let in_group = |h: usize| wanted.matches(&self.index.header(h).0);
+        let existing = self
+            .index
+            .relevant
+            .iter()
+            .rev()
+            .find(|r| in_group(r.header) && s.is_same_option(&r.name))
+            .map(|r| r.line);
+        let encoded = encode_value(&s.value)?;
+        let anchor = match existing {
+            Some(i) => {
+                let value = self.doc.option_value(&lines[i]);
+                let name = OptionName::parse(self.doc.option_name(&lines[i]).unwrap_or_default());
+                if !s.is_satisfied_by(&name, value.as_deref()) {
+                    self.ops.push(Op::ReplaceOption {
+                        line: i,
+                        name: s.name.to_string(),
+                        value: encoded.clone(),
+                    });
+                    self.touched.insert(i);
+                    self.changes.push(Change {
+                        line: lines[i].number(),
+                        action: Action::Replaced,
+                        text: format!("{}={}", s.name, String::from_utf8_lossy(&encoded)),
+                    });
+                }
+                Some(i)
+            }
+            None => self.add(s, &encoded, &wanted),
+        };
+        if let Some(anchor) = anchor {
+            self.comment_out_later(s, anchor, existing);
+        }
+        Ok(())
+    }
+
+    /// Adds the line at the end of the group's last block, or in a new block at the end.
+    fn add(&mut self, s: &Setting, encoded: &[u8], wanted: &GroupSet) -> Option<usize> {
+        let lines = self.doc.lines();
+        let last_header = (0..lines.len())
+            .rev()
+            .find(|&i| lines[i].kind == LineKind::Group && wanted.matches(&self.index.header(i).0));
+        let option = (s.name.to_string(), encoded.to_vec());
+        let Some(h) = last_header else {
+            match self.appended.iter_mut().find(|(g, _)| *g == s.group) {
+                Some((_, options)) => options.push(option),
+                None => self.appended.push((s.group.clone(), vec![option])),
+            }
+            self.changes.push(Change {
+                line: 0,
+                action: Action::Added,
+                text: format!(
+                    "{}={} in a new [{}] block at the end",
+                    s.name,
+                    String::from_utf8_lossy(encoded),
+                    s.group
+                ),
+            });
+            return None;
+        };
+        // After the block's last option or directive line.
+        let after = (h..lines.len())
+            .take_while(|&i| i == h || lines[i].group() == Some(h))
+            .filter(|&i| !matches!(lines[i].kind, LineKind::Blank | LineKind::Comment))
+            .last()
+            .unwrap_or(h);
+        match self.ops.iter_mut().find_map(|op| match op {
+            Op::InsertAfter { line, options } if *line == after => Some(options),
+            _ => None,
+        }) {
+            Some(options) => options.push(option),
+            None => self.ops.push(Op::InsertAfter {
+                line: after,
+                options: vec![option],
+            }),
+        }
+        self.changes.push(Change {
+            line: lines[after].number(),
+            action: Action::Added,
+            text: format!(
+                "{}={} in [{}]",
+                s.name,
+                String::from_utf8_lossy(encoded),
+                s.group
+            ),
+        });
+        Some(after)
+    }
+
+    /// Later lines that would undo ours, in any group the target clients read.
+    fn comment_out_later(&mut self, s: &Setting, anchor: usize, existing: Option<usize>) {
+        let lines = self.doc.lines();
+        let index = self.index;
+        for r in index.relevant.iter().filter(|r| r.line > anchor) {
+            if self.touched.contains(&r.line) || existing == Some(r.line) {
+                continue;
+            }
+            if !index.header(r.header).1 {
+                continue;
+            }
+            let value = self.doc.option_value(&lines[r.line]);
+            if s.is_contradicted_by(&r.name, value.as_deref()) {
+                self.touched.insert(r.line);
+                self.ops.push(Op::CommentOut {
+                    line: r.line,
+                    reason: COMMENT_REASON.to_string(),
+                });
+                self.changes.push(Change {
+                    line: lines[r.line].number(),
+                    action: Action::CommentedOut,
+                    text: self.text(r.line),
+                });
+            }
+        }
+    }
+
+    /// Lines every MariaDB program stops on, in a group one of them reads.
+    fn mariadb_stoppers(&mut self) {
+        let stops = Family::MariadbCli113.profile();
+        let index = self.index;
+        for r in &index.relevant {
+            if self.touched.contains(&r.line)
+                || !index.header(r.header).2
+                || !stops.stops_on(&r.name)
+            {
+                continue;
+            }
+            self.ops.push(Op::CommentOut {
+                line: r.line,
+                reason: MYSQL_ONLY_REASON.to_string(),
+            });
+            self.changes.push(Change {
+                line: self.doc.lines()[r.line].number(),
+                action: Action::CommentedOut,
+                text: self.text(r.line),
+            });
+        }
+    }
 }
 
 #[cfg(test)]
@@ -241,7 +304,13 @@ mod tests {
         let s = settings(target, mode, b"/etc/ca.pem", None);
         let groups = GroupSet::new(target_groups(target, None), None);
         let mariadb = target != Target::Mysql;
-        String::from_utf8(plan(&doc, &s, &groups, mariadb).unwrap().edited.bytes).unwrap()
+        String::from_utf8(
+            plan(&doc, &s, &groups, mariadb)
+                .unwrap()
+                .edited
+                .to_bytes(&doc),
+        )
+        .unwrap()
     }
 
     #[test]

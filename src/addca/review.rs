@@ -6,12 +6,17 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use std::collections::HashSet;
+use std::io::BufRead;
+
+use crate::chain::reader::Source;
 use crate::chain::{
     self, ChainFile, FileOptions, GroupSet, Notice, OptionCollector, Platform, Reader, SearchEnv,
     Vendor,
 };
 use crate::clients::{self, Family, Outcome, Setting, Target};
-use crate::optfile::{Document, LineKind, Opt};
+use crate::optfile::edit::Edited;
+use crate::optfile::{Document, Entry, Opt, lex};
 
 /// A line in another file (or a later part of the chain) that wins over one of ours.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -72,59 +77,64 @@ impl PhysicalLines {
 }
 
 /// Why PyMySQL's strict INI parser (configparser) would refuse the file, if it would.
-pub fn strict_ini_error(doc: &Document) -> Option<String> {
-    let mut sections: Vec<&[u8]> = Vec::new();
-    let mut keys: Vec<String> = Vec::new();
-    let mut current: Option<&[u8]> = None;
-    for line in doc.lines() {
-        match line.kind {
-            LineKind::Blank | LineKind::Comment => {}
-            LineKind::Group => {
-                let name = doc.group_name(line).unwrap_or_default();
-                if sections.contains(&name) {
+pub fn strict_ini_error(mut input: impl BufRead) -> Option<String> {
+    let mut sections: HashSet<Vec<u8>> = HashSet::new();
+    let mut keys: HashSet<String> = HashSet::new();
+    let mut current: Option<Vec<u8>> = None;
+    let mut buf = Vec::new();
+    let mut number = 0usize;
+    loop {
+        buf.clear();
+        if input.read_until(b'\n', &mut buf).ok()? == 0 {
+            return None;
+        }
+        number += 1;
+        let first = &buf[..lex::reader_line_len(&buf)];
+        match lex::classify(first) {
+            Entry::Blank | Entry::Comment => {}
+            Entry::Group { name } => {
+                let name = first[name].to_vec();
+                if !sections.insert(name.clone()) {
                     return Some(format!(
-                        "DuplicateSectionError: section [{}] appears twice (line {})",
-                        String::from_utf8_lossy(name),
-                        line.number
+                        "DuplicateSectionError: section [{}] appears twice (line {number})",
+                        String::from_utf8_lossy(&name),
                     ));
                 }
-                sections.push(name);
                 current = Some(name);
                 keys.clear();
             }
             _ if current.is_none() => {
                 return Some(format!(
-                    "MissingSectionHeaderError: line {} comes before any [section]",
-                    line.number
+                    "MissingSectionHeaderError: line {number} comes before any [section]"
                 ));
             }
-            LineKind::Option => {
-                let key = String::from_utf8_lossy(doc.option_name(line).unwrap_or_default())
-                    .to_lowercase();
+            Entry::Option(o) if !o.name.is_empty() => {
+                let key = String::from_utf8_lossy(&first[o.name]).to_lowercase();
                 if keys.contains(&key) {
                     return Some(format!(
-                        "DuplicateOptionError: option '{key}' appears twice in [{}] (line {})",
-                        String::from_utf8_lossy(current.unwrap_or_default()),
-                        line.number
+                        "DuplicateOptionError: option '{key}' appears twice in [{}] (line {number})",
+                        String::from_utf8_lossy(current.as_deref().unwrap_or_default()),
                     ));
                 }
-                keys.push(key);
+                keys.insert(key);
             }
             _ => {}
         }
     }
-    None
 }
 
-fn collect(
+fn collect<'a>(
     files: &[ChainFile],
-    groups: &GroupSet,
-    overlay: (&Path, &[u8]),
+    groups: &'a GroupSet,
+    overlay: (&Path, Source<'a>),
     home: Option<&Path>,
 ) -> OptionCollector {
-    let mut reader = Reader::new(groups, OptionCollector::default())
-        .with_overlay(overlay.0, overlay.1.to_vec())
-        .with_home(home.map(Path::to_path_buf));
+    let mut reader = Reader::new(
+        groups,
+        OptionCollector::keeping(clients::names::is_tls_related),
+    )
+    .with_overlay(overlay.0, overlay.1)
+    .with_home(home.map(Path::to_path_buf));
     let _ = chain::read_chain(&mut reader, files);
     reader.into_visitor()
 }
@@ -141,10 +151,12 @@ fn for_whom(families: &[Family]) -> &'static str {
     }
 }
 
-/// Reviews `new` as the content of `file`.
+/// Reviews `doc` with `edited` applied as the content of `file`.
+#[allow(clippy::too_many_arguments)]
 pub fn review(
     file: &Path,
-    new: &[u8],
+    doc: &Document,
+    edited: &Edited,
     settings: &[Setting],
     target: Target,
     env: &SearchEnv,
@@ -155,23 +167,23 @@ pub fn review(
     let groups = GroupSet::new(&wanted, None);
     let home = env.home.as_deref();
 
+    let open = || -> Box<dyn std::io::Read + '_> { Box::new(edited.reader(doc)) };
     let files = chain_for(file, env, platform);
-    let chain = collect(&files, &groups, (file, new), home);
+    let chain = collect(&files, &groups, (file, &open), home);
     let alone = collect(
         &[ChainFile {
             path: file.to_path_buf(),
             required: false,
         }],
         &groups,
-        (file, new),
+        (file, &open),
         home,
     );
-    let doc = Document::parse(new.to_vec());
-    let clients = clients::outcomes(
-        &chain.options,
-        &alone.options,
-        strict_ini_error(&doc).as_deref(),
-    );
+    let strict = strict_ini_error(std::io::BufReader::with_capacity(
+        1 << 16,
+        edited.reader(doc),
+    ));
+    let clients = clients::outcomes(&chain.options, &alone.options, strict.as_deref());
     let overrides = overrides(file, &chain.options, settings, target);
     let abs = chain::fsio::absolute(file);
     let notices = chain
@@ -255,27 +267,24 @@ mod tests {
 
     #[test]
     fn duplicate_sections_and_keys_are_what_pymysql_refuses() {
-        let dup = Document::parse(b"[client]\na=1\n[mysqld]\n[client]\n".to_vec());
+        let dup = &b"[client]\na=1\n[mysqld]\n[client]\n"[..];
         assert!(
-            strict_ini_error(&dup)
+            strict_ini_error(dup)
                 .unwrap()
                 .starts_with("DuplicateSectionError")
         );
-        let key = Document::parse(b"[client]\nssl-ca=1\nSSL-CA=2\n".to_vec());
+        let key = &b"[client]\nssl-ca=1\nSSL-CA=2\n"[..];
         assert!(
-            strict_ini_error(&key)
+            strict_ini_error(key)
                 .unwrap()
                 .starts_with("DuplicateOptionError")
         );
-        let inc = Document::parse(b"!includedir /etc/x\n[client]\n".to_vec());
+        let inc = &b"!includedir /etc/x\n[client]\n"[..];
         assert!(
-            strict_ini_error(&inc)
+            strict_ini_error(inc)
                 .unwrap()
                 .starts_with("MissingSectionHeaderError")
         );
-        assert_eq!(
-            strict_ini_error(&Document::parse(b"[client]\na=1\n".to_vec())),
-            None
-        );
+        assert_eq!(strict_ini_error(&b"[client]\na=1\n"[..]), None);
     }
 }

@@ -1,7 +1,10 @@
 //! The unified diff shown before anything is written, with secrets masked.
 
-use similar::TextDiff;
+use similar::udiff::UnifiedHunkHeader;
+use similar::{DiffOp, TextDiff};
 
+use crate::optfile::Document;
+use crate::optfile::edit::Edited;
 use crate::optfile::lex::{self, Entry};
 
 /// Decides, from an option's name as written, whether its value is hidden.
@@ -67,12 +70,202 @@ pub fn unified(label: &str, old: &[u8], new: &[u8], secret: Secret<'_>) -> Strin
     out
 }
 
+/// The unified diff (3 lines of context) of an edit, from the edit itself: the lines it
+/// changes are known, so no diff algorithm runs over the whole file and the cost follows the
+/// size of the edit, not of the file. Same format as [`unified`].
+pub fn unified_edit(label: &str, doc: &Document, edited: &Edited, secret: Secret<'_>) -> String {
+    let hunks = edited.hunks(doc);
+    if hunks.is_empty() {
+        return String::new();
+    }
+    let lines = doc.lines();
+    let new_lines = edited.new_lines(doc);
+    // Where each step's new lines start in `new_lines`, by new index.
+    let mut starts: Vec<(usize, usize)> = Vec::with_capacity(hunks.len());
+    let mut ops = Vec::with_capacity(hunks.len() * 2 + 1);
+    let (mut old, mut new, mut taken) = (0usize, 0usize, 0usize);
+    for h in &hunks {
+        if h.old > old {
+            let len = h.old - old;
+            ops.push(DiffOp::Equal {
+                old_index: old,
+                new_index: new,
+                len,
+            });
+            new += len;
+        }
+        starts.push((new, taken));
+        taken += h.new_len;
+        // Steps that touch (no equal line between) are one change, as a diff shows them.
+        let (mut at_old, mut at_new, mut o, mut n) = (h.old, new, h.old_len, h.new_len);
+        if h.old == old
+            && let Some(prev) = ops.last().copied()
+            && !matches!(prev, DiffOp::Equal { .. })
+        {
+            ops.pop();
+            at_old = prev.old_range().start;
+            at_new = prev.new_range().start;
+            o += prev.old_range().len();
+            n += prev.new_range().len();
+        }
+        ops.push(match (o, n) {
+            (0, n) => DiffOp::Insert {
+                old_index: at_old,
+                new_index: at_new,
+                new_len: n,
+            },
+            (o, 0) => DiffOp::Delete {
+                old_index: at_old,
+                old_len: o,
+                new_index: at_new,
+            },
+            (o, n) => DiffOp::Replace {
+                old_index: at_old,
+                old_len: o,
+                new_index: at_new,
+                new_len: n,
+            },
+        });
+        old = h.old + h.old_len;
+        new += h.new_len;
+    }
+    if old < lines.len() {
+        ops.push(DiffOp::Equal {
+            old_index: old,
+            new_index: new,
+            len: lines.len() - old,
+        });
+    }
+    let old_line = |i: usize| doc.raw(&lines[i]);
+    let new_line = |i: usize| {
+        let k = starts.partition_point(|&(at, _)| at <= i) - 1;
+        let (at, from) = starts[k];
+        new_lines[from + i - at]
+    };
+    let mut out = format!("--- {label} (before)\n+++ {label} (after)\n");
+    for group in similar::group_diff_ops(ops, 3) {
+        out.push_str(&format!("{}\n", UnifiedHunkHeader::new(&group)));
+        for op in &group {
+            let mut put = |tag: char, line: &[u8]| {
+                out.push(tag);
+                out.push_str(&display_line(line, secret));
+                if !line.ends_with(b"\n") {
+                    out.push_str("\n\\ No newline at end of file\n");
+                }
+            };
+            let (o, n) = (op.old_range(), op.new_range());
+            match op {
+                DiffOp::Equal { .. } => o.for_each(|i| put(' ', old_line(i))),
+                DiffOp::Delete { .. } => o.for_each(|i| put('-', old_line(i))),
+                DiffOp::Insert { .. } => n.for_each(|i| put('+', new_line(i))),
+                DiffOp::Replace { .. } => {
+                    o.for_each(|i| put('-', old_line(i)));
+                    n.for_each(|i| put('+', new_line(i)));
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn password(name: &[u8]) -> bool {
         name == b"password"
+    }
+
+    fn edit_diff(input: &str, ops: &[crate::optfile::edit::Op]) -> (String, String) {
+        let doc = Document::parse(input.as_bytes().to_vec());
+        let edited = crate::optfile::edit::apply(&doc, ops);
+        let new = edited.to_bytes(&doc);
+        (
+            unified_edit("f", &doc, &edited, &password),
+            unified("f", input.as_bytes(), &new, &password),
+        )
+    }
+
+    #[test]
+    fn the_diff_of_an_edit_is_the_diff_of_the_two_files() {
+        use crate::optfile::edit::Op;
+        let mut long = String::from("[client]\n");
+        for i in 0..40 {
+            long.push_str(&format!("k{i}=v\n"));
+        }
+        long.push_str("password=x\nlast=1");
+        let cases: Vec<(String, Vec<Op>)> = vec![
+            (
+                long.clone(),
+                vec![
+                    Op::CommentOut {
+                        line: 3,
+                        reason: "r".into(),
+                    },
+                    Op::ReplaceOption {
+                        line: 20,
+                        name: "k".into(),
+                        value: b"2".to_vec(),
+                    },
+                    Op::InsertAfter {
+                        line: 22,
+                        options: vec![("a".into(), b"1".to_vec())],
+                    },
+                    Op::AppendGroup {
+                        group: "g".into(),
+                        options: vec![("b".into(), b"2".to_vec())],
+                    },
+                ],
+            ),
+            (
+                String::new(),
+                vec![Op::AppendGroup {
+                    group: "client".into(),
+                    options: vec![("a".into(), b"1".to_vec())],
+                }],
+            ),
+            (
+                "[client]\nuser=app".into(),
+                vec![Op::InsertAfter {
+                    line: 1,
+                    options: vec![("a".into(), b"1".to_vec())],
+                }],
+            ),
+            (
+                "[client]\nx=1 # c\n".into(),
+                vec![Op::ReplaceOption {
+                    line: 1,
+                    name: "x".into(),
+                    value: b"2".to_vec(),
+                }],
+            ),
+            (
+                "[client]\na=1\nb=2\nc=3\n".into(),
+                vec![
+                    Op::ReplaceOption {
+                        line: 1,
+                        name: "a".into(),
+                        value: b"9".to_vec(),
+                    },
+                    Op::InsertAfter {
+                        line: 1,
+                        options: vec![("n".into(), b"1".to_vec())],
+                    },
+                    Op::CommentOut {
+                        line: 2,
+                        reason: "r".into(),
+                    },
+                    Op::InsertAfter {
+                        line: 3,
+                        options: vec![("z".into(), b"1".to_vec())],
+                    },
+                ],
+            ),
+        ];
+        for (input, ops) in cases {
+            let (ours, reference) = edit_diff(&input, &ops);
+            assert_eq!(ours, reference, "{input:?}");
+        }
     }
 
     #[test]

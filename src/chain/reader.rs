@@ -183,6 +183,9 @@ pub enum FileStatus {
     Ignored,
 }
 
+/// Opens the candidate content of a file being edited, each time the chain reads that file.
+pub type Source<'a> = &'a dyn Fn() -> Box<dyn Read + 'a>;
+
 /// Streams files through the reader's rules.
 pub struct Reader<'g, V> {
     groups: &'g GroupSet,
@@ -192,7 +195,7 @@ pub struct Reader<'g, V> {
     include_exts: &'static [&'static [u8]],
     scratch: Vec<u8>,
     /// A file read from memory instead of disk: the candidate content of a file being edited.
-    overlay: Option<(PathBuf, Vec<u8>)>,
+    overlay: Option<(PathBuf, Source<'g>)>,
 }
 
 impl<'g, V: Visitor> Reader<'g, V> {
@@ -213,8 +216,8 @@ impl<'g, V: Visitor> Reader<'g, V> {
 
     /// Reads `bytes` wherever `path` is read (compared as absolute paths), as if the file held
     /// them: how a planned edit is checked against the whole chain before it is written.
-    pub fn with_overlay(mut self, path: &Path, bytes: Vec<u8>) -> Self {
-        self.overlay = Some((fsio::absolute(path), bytes));
+    pub fn with_overlay(mut self, path: &Path, source: Source<'g>) -> Self {
+        self.overlay = Some((fsio::absolute(path), source));
         self
     }
 
@@ -252,16 +255,15 @@ impl<'g, V: Visitor> Reader<'g, V> {
 
     fn read_file(&mut self, path: &Path, depth: u32) -> Result<FileStatus, Fatal> {
         let path = fsio::expand_home(path, self.home.as_deref());
-        if let Some((over, bytes)) = self.overlay.take() {
-            let hit = fsio::absolute(&path) == over;
-            if hit {
-                self.visitor.file(&path, depth);
-                let result = self.read_stream(&bytes[..], &path, depth);
-                self.overlay = Some((over, bytes));
-                result?;
-                return Ok(FileStatus::Read);
-            }
-            self.overlay = Some((over, bytes));
+        let overlay = self
+            .overlay
+            .as_ref()
+            .filter(|(over, _)| fsio::absolute(&path) == *over)
+            .map(|(_, open)| *open);
+        if let Some(open) = overlay {
+            self.visitor.file(&path, depth);
+            self.read_stream(open(), &path, depth)?;
+            return Ok(FileStatus::Read);
         }
         let meta = match std::fs::metadata(&path) {
             Ok(m) => m,

@@ -59,7 +59,7 @@ pub(crate) fn check_file(path: &Path, sources: &mut Sources, out: &mut Vec<Findi
     let last = doc.lines().len();
     let mut pending: Vec<Pending> = Vec::new();
     for (i, line) in doc.lines().iter().enumerate() {
-        let n = line.number;
+        let n = line.number();
         let raw = doc.raw(line);
         if line.too_long {
             push(
@@ -103,7 +103,7 @@ pub(crate) fn check_file(path: &Path, sources: &mut Sources, out: &mut Vec<Findi
             ),
             _ => {}
         }
-        match &line.entry {
+        match &doc.entry(line) {
             Entry::Group { name } => {
                 let name = raw[name.clone()].to_vec();
                 if name.first().is_some_and(|&b| crate::optfile::is_space(b)) {
@@ -288,7 +288,7 @@ fn permissions(path: &Path, sources: &mut Sources, out: &mut Vec<Finding>) {
             .lines()
             .iter()
             .find(|l| doc.option_name(l).is_some_and(clients::is_secret))
-            .map(|l| l.number);
+            .map(|l| l.number());
         if let Some(line) = secret
             && mode & 0o077 != 0
             && !path.starts_with("/etc")

@@ -253,7 +253,7 @@ fn print_json(p: &Proposal, exit: Exit, applied: Option<&addca::Applied>) -> Res
     let out = JsonOut {
         schema: "mycnf-secure/add-ca/v1",
         file: p.file.display().to_string(),
-        created: p.original.is_none(),
+        created: !p.exists,
         changed: p.changed(),
         applied: applied.is_some(),
         target: p.target.as_str(),

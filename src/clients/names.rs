@@ -147,6 +147,19 @@ pub const CONNECTOR_PYTHON_KEYS: &[&str] = &[
     "local-infile",
 ];
 
+/// Whether an option name (as written) may be a TLS option: every TLS option's name holds `ssl`
+/// or `tls`. A cheap test before the name is parsed.
+pub fn is_tls_related(raw_name: &[u8]) -> bool {
+    raw_name.windows(3).any(|w| {
+        let w = [
+            w[0].to_ascii_lowercase(),
+            w[1].to_ascii_lowercase(),
+            w[2].to_ascii_lowercase(),
+        ];
+        &w == b"ssl" || &w == b"tls"
+    })
+}
+
 /// Whether an option (by its name as written) holds a secret: its value is masked in every
 /// output unless the user asks for it.
 pub fn is_secret(raw_name: &[u8]) -> bool {

@@ -54,7 +54,7 @@ impl Invalid {
 }
 
 /// The kind of a physical line, as the reader sees its first reader line.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineKind {
     Blank,
     Comment,
@@ -64,22 +64,46 @@ pub enum LineKind {
     Invalid(Invalid),
 }
 
-/// One physical line: its bytes are `doc.bytes()[span]`, line ending included.
+/// One physical line: its bytes are `doc.bytes()[line.span()]`, line ending included. Kept
+/// small (32 bytes), since a document holds one per line of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {
-    /// 1-based physical line number.
-    pub number: usize,
-    pub span: Range<usize>,
-    pub ending: LineEnding,
+    start: u64,
+    len: u32,
+    number: u32,
+    reader_number: u32,
+    /// Index of the group header line this line falls under; [`NO_GROUP`] for none.
+    group: u32,
     pub kind: LineKind,
-    /// The reader's view of the line's first reader line (spans relative to `span.start`).
-    pub entry: Entry,
-    /// Index of the group header line that this line falls under, if any.
-    pub group: Option<usize>,
+    pub ending: LineEnding,
     /// More than [`MAX_READER_LINE`] bytes: the reader cuts it into several lines.
     pub too_long: bool,
+}
+
+const NO_GROUP: u32 = u32::MAX;
+
+impl Line {
+    /// 1-based physical line number.
+    pub fn number(&self) -> usize {
+        self.number as usize
+    }
+
+    /// Where the line's bytes are in the document, line ending included.
+    pub fn span(&self) -> Range<usize> {
+        let start = self.start as usize;
+        start..start + self.len as usize
+    }
+
+    /// Index of the group header line that this line falls under, if any (a header falls
+    /// under itself).
+    pub fn group(&self) -> Option<usize> {
+        (self.group != NO_GROUP).then_some(self.group as usize)
+    }
+
     /// The reader's number for this line (it counts each cut piece of a long line).
-    pub reader_number: usize,
+    pub fn reader_number(&self) -> usize {
+        self.reader_number as usize
+    }
 }
 
 /// A parsed option file.
@@ -94,9 +118,9 @@ impl Document {
     pub fn parse(bytes: Vec<u8>) -> Document {
         let mut lines = Vec::new();
         let mut start = 0;
-        let mut group: Option<usize> = None;
-        let mut number = 0;
-        let mut reader_number = 0;
+        let mut group: Option<u32> = None;
+        let mut number = 0u32;
+        let mut reader_number = 0u32;
         while start < bytes.len() {
             number += 1;
             let (end, ending) = match memchr::memchr(b'\n', &bytes[start..]) {
@@ -117,6 +141,7 @@ impl Document {
             let raw = &bytes[start..end];
             let first = &raw[..lex::reader_line_len(raw)];
             let entry = lex::classify(first);
+            let index = u32::try_from(lines.len()).expect("fewer than 4 billion lines");
             let kind = match &entry {
                 Entry::Blank => LineKind::Blank,
                 Entry::Comment => LineKind::Comment,
@@ -139,7 +164,6 @@ impl Document {
                     }
                 }
             };
-            let index = lines.len();
             let header = matches!(entry, Entry::Group { .. });
             reader_number += 1;
             let this_reader_number = reader_number;
@@ -149,14 +173,18 @@ impl Document {
                 reader_number += 1;
             }
             lines.push(Line {
+                start: start as u64,
+                len: u32::try_from(end - start).expect("a line under 4 GiB"),
                 number,
-                span: start..end,
-                ending,
-                kind,
-                entry,
-                group: if header { Some(index) } else { group },
-                too_long: end - start - ending.as_bytes().len() > MAX_READER_LINE,
                 reader_number: this_reader_number,
+                group: if header {
+                    index
+                } else {
+                    group.unwrap_or(NO_GROUP)
+                },
+                kind,
+                ending,
+                too_long: end - start - ending.as_bytes().len() > MAX_READER_LINE,
             });
             if header {
                 group = Some(index);
@@ -181,28 +209,41 @@ impl Document {
 
     /// The raw bytes of a line, line ending included.
     pub fn raw(&self, line: &Line) -> &[u8] {
-        &self.bytes[line.span.clone()]
+        &self.bytes[line.span()]
+    }
+
+    /// The reader's view of the line's first reader line (spans relative to the line's
+    /// start).
+    pub fn entry(&self, line: &Line) -> Entry {
+        let raw = self.raw(line);
+        lex::classify(&raw[..lex::reader_line_len(raw)])
     }
 
     /// The name of the group a header line opens (bytes as written, trailing blanks removed).
     pub fn group_name(&self, line: &Line) -> Option<&[u8]> {
-        match &line.entry {
-            Entry::Group { name } => Some(&self.raw(line)[name.clone()]),
+        if line.kind != LineKind::Group {
+            return None;
+        }
+        match self.entry(line) {
+            Entry::Group { name } => Some(&self.raw(line)[name]),
             _ => None,
         }
     }
 
-    /// The name of an option line, as written.
+    /// The name of an option line, as written (also for an option before any group).
     pub fn option_name(&self, line: &Line) -> Option<&[u8]> {
-        match &line.entry {
-            Entry::Option(o) => Some(&self.raw(line)[o.name.clone()]),
+        if !matches!(line.kind, LineKind::Option | LineKind::Invalid(_)) {
+            return None;
+        }
+        match self.entry(line) {
+            Entry::Option(o) => Some(&self.raw(line)[o.name]),
             _ => None,
         }
     }
 
     /// The decoded value of an option line (`None` for an option without `=`).
     pub fn option_value(&self, line: &Line) -> Option<Vec<u8>> {
-        match &line.entry {
+        match &self.entry(line) {
             Entry::Option(o) => o
                 .value
                 .as_ref()
@@ -235,11 +276,11 @@ impl Document {
     pub fn physical_line(&self, reader_line: usize) -> usize {
         match self
             .lines
-            .binary_search_by_key(&reader_line, |l| l.reader_number)
+            .binary_search_by_key(&reader_line, |l| l.reader_number())
         {
-            Ok(i) => self.lines[i].number,
+            Ok(i) => self.lines[i].number(),
             Err(0) => reader_line,
-            Err(i) => self.lines[i - 1].number,
+            Err(i) => self.lines[i - 1].number(),
         }
     }
 
@@ -264,10 +305,10 @@ mod tests {
     fn lines_know_their_group_and_ending() {
         let doc = Document::parse(b"# top\n[client]\r\nuser=a\n".to_vec());
         let l = doc.lines();
-        assert_eq!(l[0].group, None);
+        assert_eq!(l[0].group(), None);
         assert_eq!(l[1].kind, LineKind::Group);
         assert_eq!(l[1].ending, LineEnding::CrLf);
-        assert_eq!(l[2].group, Some(1));
+        assert_eq!(l[2].group(), Some(1));
         assert_eq!(doc.group_name(&l[1]).unwrap(), b"client");
         assert_eq!(doc.option_value(&l[2]).unwrap(), b"a");
     }
@@ -278,7 +319,7 @@ mod tests {
         input.extend(std::iter::repeat_n(b'x', 5000));
         input.extend_from_slice(b"\nuser=a\n");
         let doc = Document::parse(input);
-        assert_eq!(doc.lines()[2].reader_number, 4);
+        assert_eq!(doc.lines()[2].reader_number(), 4);
         assert_eq!(doc.physical_line(4), 3);
         assert_eq!(doc.physical_line(3), 2, "the second piece of line 2");
     }

@@ -38,7 +38,10 @@ impl Style {
     pub fn of(doc: &Document) -> Style {
         let (mut spaced, mut tight) = (0, 0);
         for line in doc.lines() {
-            if let Entry::Option(o) = &line.entry
+            if line.kind != super::document::LineKind::Option {
+                continue;
+            }
+            if let Entry::Option(o) = &doc.entry(line)
                 && let Some(v) = &o.value
             {
                 let raw = doc.raw(line);
@@ -68,12 +71,188 @@ impl Style {
     }
 }
 
-/// The result of applying edits.
+/// New bytes in place of one line of the original, or after it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+struct Patch {
+    /// Index of the original line.
+    line: usize,
+    /// What replaces the line (it may be several lines); `None` keeps it.
+    replace: Option<Vec<u8>>,
+    /// Lines inserted after it.
+    after: Vec<u8>,
+}
+
+/// The result of applying edits: the original lines that change and what they become. The new
+/// file is never held as a whole: [`Edited::chunks`] streams it from the document and the
+/// patches, so an edit of a large file costs memory in proportion to the edit.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Edited {
-    pub bytes: Vec<u8>,
+    /// Sorted by line.
+    patches: Vec<Patch>,
+    /// The blocks appended at the end.
+    tail: Vec<u8>,
     /// 1-based line numbers (in the new file) of every line written or changed.
     pub written: Vec<usize>,
+}
+
+/// One step from the original's lines to the new file's (indexes are 0-based line indexes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hunk {
+    /// The original lines `old..old + old_len` become the new lines `new..new + new_len`.
+    pub old: usize,
+    pub old_len: usize,
+    pub new: usize,
+    pub new_len: usize,
+}
+
+fn count_lines(bytes: &[u8]) -> usize {
+    bytes.split_inclusive(|&b| b == b'\n').count()
+}
+
+impl Edited {
+    /// Whether anything changes.
+    pub fn is_empty(&self) -> bool {
+        self.patches.is_empty() && self.tail.is_empty()
+    }
+
+    /// The new file in order, as slices of the original and of the new lines.
+    pub fn chunks<'a>(&'a self, doc: &'a Document) -> impl Iterator<Item = &'a [u8]> + 'a {
+        let bytes = doc.bytes();
+        let lines = doc.lines();
+        let mut pos = 0;
+        self.patches
+            .iter()
+            .flat_map(move |p| {
+                let span = lines[p.line].span();
+                let before = &bytes[pos..span.start];
+                pos = span.end;
+                let line: &[u8] = match &p.replace {
+                    Some(r) => r,
+                    None => &bytes[span],
+                };
+                [before, line, &p.after[..]]
+            })
+            .chain(std::iter::once_with(move || {
+                let rest = self.patches.last().map_or(0, |p| lines[p.line].span().end);
+                &bytes[rest..]
+            }))
+            .chain(std::iter::once(&self.tail[..]))
+            .filter(|c| !c.is_empty())
+    }
+
+    /// The last three bytes of the new file.
+    fn last_bytes(&self, doc: &Document) -> Vec<u8> {
+        let mut end: Vec<u8> = Vec::new();
+        for c in self.chunks(doc) {
+            end.extend_from_slice(&c[c.len().saturating_sub(3)..]);
+            let cut = end.len().saturating_sub(3);
+            end.drain(..cut);
+        }
+        end
+    }
+
+    /// The new file's bytes.
+    pub fn to_bytes(&self, doc: &Document) -> Vec<u8> {
+        let mut out = Vec::with_capacity(doc.bytes().len() + self.tail.len() + 256);
+        for c in self.chunks(doc) {
+            out.extend_from_slice(c);
+        }
+        out
+    }
+
+    /// The new file as a reader.
+    pub fn reader<'a>(&'a self, doc: &'a Document) -> impl std::io::Read + 'a {
+        ChunkReader {
+            chunks: Box::new(self.chunks(doc)),
+            current: &[],
+        }
+    }
+
+    /// The new lines of the patches: (original line index or the line count for the tail,
+    /// the bytes replacing it if any, the bytes after it).
+    fn steps<'a>(&'a self, doc: &Document) -> Vec<Step<'a>> {
+        let mut steps: Vec<Step<'_>> = self
+            .patches
+            .iter()
+            .map(|p| (p.line, p.replace.as_deref(), &p.after[..]))
+            .collect();
+        if !self.tail.is_empty() {
+            steps.push((doc.lines().len(), None, &self.tail[..]));
+        }
+        steps
+    }
+
+    /// The changes as steps from old lines to new lines, in order.
+    pub fn hunks(&self, doc: &Document) -> Vec<Hunk> {
+        let mut delta: isize = 0;
+        let mut out = Vec::new();
+        for (line, replace, after) in self.steps(doc) {
+            let new_at = (line as isize + delta) as usize;
+            if let Some(r) = replace {
+                let n = count_lines(r);
+                out.push(Hunk {
+                    old: line,
+                    old_len: 1,
+                    new: new_at,
+                    new_len: n,
+                });
+                delta += n as isize - 1;
+            }
+            if !after.is_empty() {
+                let n = count_lines(after);
+                let old = if replace.is_some() || line < doc.lines().len() {
+                    line + 1
+                } else {
+                    line
+                };
+                let at = (old as isize + delta) as usize;
+                out.push(Hunk {
+                    old: old.min(doc.lines().len()),
+                    old_len: 0,
+                    new: at,
+                    new_len: n,
+                });
+                delta += n as isize;
+            }
+        }
+        out
+    }
+
+    /// The new file's lines that [`Edited::hunks`] says are new, in order.
+    pub fn new_lines<'a>(&'a self, doc: &Document) -> Vec<&'a [u8]> {
+        let mut out = Vec::new();
+        for (_, replace, after) in self.steps(doc) {
+            if let Some(r) = replace {
+                out.extend(r.split_inclusive(|&b| b == b'\n'));
+            }
+            out.extend(after.split_inclusive(|&b| b == b'\n'));
+        }
+        out
+    }
+}
+
+/// An original line index (the line count for the tail), the bytes replacing that line if any,
+/// and the bytes after it.
+type Step<'a> = (usize, Option<&'a [u8]>, &'a [u8]);
+
+struct ChunkReader<'a> {
+    chunks: Box<dyn Iterator<Item = &'a [u8]> + 'a>,
+    current: &'a [u8],
+}
+
+impl std::io::Read for ChunkReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.current.is_empty() {
+            match self.chunks.next() {
+                Some(c) => self.current = c,
+                None => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.current.len());
+        buf[..n].copy_from_slice(&self.current[..n]);
+        self.current = &self.current[n..];
+        Ok(n)
+    }
 }
 
 /// Applies `ops` to `doc`. Each line index may be the target of at most one replace or
@@ -81,105 +260,133 @@ pub struct Edited {
 pub fn apply(doc: &Document, ops: &[Op]) -> Edited {
     let style = Style::of(doc);
     let lines = doc.lines();
-    let mut out = Vec::with_capacity(doc.bytes().len() + 256);
-    let mut written = Vec::new();
-    let mut line_no = 0usize;
-    let mut push = |out: &mut Vec<u8>, bytes: &[u8], mark: bool, written: &mut Vec<usize>| {
-        line_no += 1;
-        if mark {
-            written.push(line_no);
+    let mut by_line: std::collections::BTreeMap<usize, Vec<&Op>> = Default::default();
+    let mut appends: Vec<(&String, &NewOptions)> = Vec::new();
+    for op in ops {
+        match op {
+            Op::ReplaceOption { line, .. }
+            | Op::CommentOut { line, .. }
+            | Op::InsertAfter { line, .. } => by_line.entry(*line).or_default().push(op),
+            Op::AppendGroup { group, options } => appends.push((group, options)),
         }
-        out.extend_from_slice(bytes);
-    };
-    for (i, line) in lines.iter().enumerate() {
-        let raw = doc.raw(line);
-        let needs_eol = line.ending == LineEnding::None;
-        let replaced = ops.iter().find_map(|op| match op {
-            Op::ReplaceOption { line, name, value } if *line == i => Some((name, value)),
-            _ => None,
-        });
-        let commented = ops.iter().find_map(|op| match op {
-            Op::CommentOut { line, reason } if *line == i => Some(reason),
-            _ => None,
-        });
+    }
+    let last = lines.len().checked_sub(1);
+    if !appends.is_empty()
+        && let Some(l) = last
+        && lines[l].ending == LineEnding::None
+    {
+        by_line.entry(l).or_default();
+    }
+    let mut edited = Edited::default();
+    let mut delta: usize = 0; // new lines so far minus original lines so far
+    for (i, ops) in by_line {
+        let line = &lines[i];
+        let is_last = Some(i) == last;
         let inserts: Vec<&(String, Vec<u8>)> = ops
             .iter()
             .filter_map(|op| match op {
-                Op::InsertAfter { line, options } if *line == i => Some(options.iter()),
+                Op::InsertAfter { options, .. } => Some(options.iter()),
                 _ => None,
             })
             .flatten()
             .collect();
-        let is_last = i + 1 == lines.len();
-        let appends = is_last && ops.iter().any(|op| matches!(op, Op::AppendGroup { .. }));
-        // A line we add something after must end with a line feed.
-        let eol: &[u8] = if needs_eol && (!inserts.is_empty() || appends) {
-            style.ending.as_bytes()
-        } else {
-            line.ending.as_bytes()
-        };
-        let body = &raw[..raw.len() - line.ending.as_bytes().len()];
-        if let Some((name, value)) = replaced {
-            let Entry::Option(o) = &line.entry else {
-                unreachable!("only option lines are replaced")
-            };
-            if let Some(c) = o.comment {
-                let indent = &body[..o.name.start];
-                let mut comment = indent.to_vec();
-                comment.extend_from_slice(body[c..].trim_ascii_end());
-                comment.extend_from_slice(style.ending.as_bytes());
-                push(&mut out, &comment, true, &mut written);
-            }
-            let mut new = body[..o.name.start].to_vec();
-            new.extend_from_slice(name.as_bytes());
-            match &o.value {
-                Some(v) => new.extend_from_slice(&body[o.name.end..v.raw.start]),
-                None => new.extend_from_slice(style.separator.as_bytes()),
-            }
-            new.extend_from_slice(value);
-            new.extend_from_slice(if eol.is_empty() {
-                style.ending.as_bytes()
-            } else {
-                eol
-            });
-            push(&mut out, &new, true, &mut written);
-        } else if let Some(reason) = commented {
-            let mut new = format!("# {reason}: ").into_bytes();
-            new.extend_from_slice(body.trim_ascii_start());
-            new.extend_from_slice(if eol.is_empty() {
-                style.ending.as_bytes()
-            } else {
-                eol
-            });
-            push(&mut out, &new, true, &mut written);
-        } else {
-            let mut bytes = body.to_vec();
-            bytes.extend_from_slice(eol);
-            push(&mut out, &bytes, false, &mut written);
+        let needs_eol = line.ending == LineEnding::None
+            && (!inserts.is_empty() || (is_last && !appends.is_empty()));
+        let mut replace = replacement(doc, line, &ops, &style);
+        if replace.is_none() && needs_eol {
+            let mut fixed = doc.raw(line).to_vec();
+            fixed.extend_from_slice(style.ending.as_bytes());
+            replace = Some(fixed);
         }
+        let new_line = i + 1 + delta;
+        if let Some(r) = &replace {
+            let n = count_lines(r);
+            edited.written.extend(new_line..new_line + n);
+            delta += n - 1;
+        }
+        let mut after = Vec::new();
         for (name, value) in inserts {
-            push(&mut out, &style.option(name, value), true, &mut written);
+            after.extend_from_slice(&style.option(name, value));
+            delta += 1;
+            edited.written.push(i + 1 + delta);
+        }
+        edited.patches.push(Patch {
+            line: i,
+            replace,
+            after,
+        });
+    }
+    let mut total = lines.len() + delta;
+    let mut end = edited.last_bytes(doc);
+    for (group, options) in appends {
+        // A blank line before a new block, unless there is one already.
+        let ends_blank = end.is_empty() || end.ends_with(b"\n\n") || end.ends_with(b"\n\r\n");
+        end = b"x".to_vec();
+        if !ends_blank {
+            edited.tail.extend_from_slice(style.ending.as_bytes());
+            total += 1;
+        }
+        edited
+            .tail
+            .extend_from_slice(format!("[{group}]").as_bytes());
+        edited.tail.extend_from_slice(style.ending.as_bytes());
+        total += 1;
+        edited.written.push(total);
+        for (name, value) in options {
+            edited.tail.extend_from_slice(&style.option(name, value));
+            total += 1;
+            edited.written.push(total);
         }
     }
+    edited
+}
+
+/// The bytes that replace a line an op replaces or comments out.
+fn replacement(
+    doc: &Document,
+    line: &super::document::Line,
+    ops: &[&Op],
+    style: &Style,
+) -> Option<Vec<u8>> {
+    let raw = doc.raw(line);
+    let body = &raw[..raw.len() - line.ending.as_bytes().len()];
+    let eol = match line.ending {
+        LineEnding::None => style.ending.as_bytes(),
+        e => e.as_bytes(),
+    };
     for op in ops {
-        if let Op::AppendGroup { group, options } = op {
-            // A blank line before a new block, unless there is one already.
-            let ends_blank = out.is_empty() || out.ends_with(b"\n\n") || out.ends_with(b"\n\r\n");
-            if !ends_blank {
-                push(&mut out, style.ending.as_bytes(), false, &mut written);
+        match op {
+            Op::ReplaceOption { name, value, .. } => {
+                let Entry::Option(o) = doc.entry(line) else {
+                    unreachable!("only option lines are replaced")
+                };
+                let mut new = Vec::new();
+                if let Some(c) = o.comment {
+                    // An inline comment moves to a line of its own above.
+                    new.extend_from_slice(&body[..o.name.start]);
+                    new.extend_from_slice(body[c..].trim_ascii_end());
+                    new.extend_from_slice(style.ending.as_bytes());
+                }
+                new.extend_from_slice(&body[..o.name.start]);
+                new.extend_from_slice(name.as_bytes());
+                match &o.value {
+                    Some(v) => new.extend_from_slice(&body[o.name.end..v.raw.start]),
+                    None => new.extend_from_slice(style.separator.as_bytes()),
+                }
+                new.extend_from_slice(value);
+                new.extend_from_slice(eol);
+                return Some(new);
             }
-            let mut header = format!("[{group}]").into_bytes();
-            header.extend_from_slice(style.ending.as_bytes());
-            push(&mut out, &header, true, &mut written);
-            for (name, value) in options {
-                push(&mut out, &style.option(name, value), true, &mut written);
+            Op::CommentOut { reason, .. } => {
+                let mut new = format!("# {reason}: ").into_bytes();
+                new.extend_from_slice(body.trim_ascii_start());
+                new.extend_from_slice(eol);
+                return Some(new);
             }
+            _ => {}
         }
     }
-    Edited {
-        bytes: out,
-        written,
-    }
+    None
 }
 
 #[cfg(test)]
@@ -188,7 +395,7 @@ mod tests {
 
     fn run(input: &str, ops: &[Op]) -> String {
         let doc = Document::parse(input.as_bytes().to_vec());
-        String::from_utf8(apply(&doc, ops).bytes).unwrap()
+        String::from_utf8(apply(&doc, ops).to_bytes(&doc)).unwrap()
     }
 
     #[test]
