@@ -42,51 +42,88 @@ pub const COMMENT_REASON: &str = "overridden TLS setting disabled by mycnf-secur
 pub const MYSQL_ONLY_REASON: &str =
     "MySQL-only option that stops MariaDB clients, disabled by mycnf-secure";
 
-/// An option line of the file that may matter to TLS, with its group header.
+/// An option line of the file that may matter to TLS: its group header (an index into
+/// [`Index::headers`]) and its name (an index into [`Index::names`]).
 struct Relevant {
-    line: usize,
-    header: usize,
-    name: OptionName,
+    line: u32,
+    header: u32,
+    name: u32,
 }
 
-/// One pass over the file: its group headers (with whether the target clients and MariaDB
-/// programs read them) and its TLS option lines.
+impl Relevant {
+    fn line(&self) -> usize {
+        self.line as usize
+    }
+}
+
+/// A group header: its line, its name, and whether the target clients and the MariaDB
+/// programs read it.
+struct Header {
+    line: usize,
+    name: Vec<u8>,
+    target: bool,
+    mariadb: bool,
+}
+
+/// One pass over the file: its group headers and its TLS option lines, each distinct spelling
+/// parsed once.
 struct Index {
-    headers: HashMap<usize, (Vec<u8>, bool, bool)>,
+    headers: Vec<Header>,
     relevant: Vec<Relevant>,
+    names: Vec<OptionName>,
 }
 
 impl Index {
     fn new(doc: &Document, target_groups: &GroupSet, mariadb: &GroupSet) -> Index {
-        let mut headers = HashMap::new();
+        let mut headers: Vec<Header> = Vec::new();
         let mut relevant = Vec::new();
+        let mut names = Vec::new();
+        let mut ids: HashMap<&[u8], usize> = HashMap::new();
         for (i, line) in doc.lines().iter().enumerate() {
             match line.kind {
                 LineKind::Group => {
                     let name = doc.group_name(line).unwrap_or_default().to_vec();
-                    let flags = (target_groups.matches(&name), mariadb.matches(&name));
-                    headers.insert(i, (name, flags.0, flags.1));
+                    headers.push(Header {
+                        line: i,
+                        target: target_groups.matches(&name),
+                        mariadb: mariadb.matches(&name),
+                        name,
+                    });
                 }
                 LineKind::Option => {
-                    let (Some(header), Some(name)) = (line.group(), doc.option_name(line)) else {
+                    let Some(name) = doc.option_name(line) else {
                         continue;
                     };
-                    if clients::names::is_tls_related(name) {
-                        relevant.push(Relevant {
-                            line: i,
-                            header,
-                            name: OptionName::parse(name),
-                        });
+                    if line.group().is_none() || !clients::names::is_tls_related(name) {
+                        continue;
                     }
+                    let id = *ids.entry(name).or_insert_with(|| {
+                        names.push(OptionName::parse(name));
+                        names.len() - 1
+                    });
+                    let small = |n: usize| u32::try_from(n).expect("fewer than 4 billion lines");
+                    relevant.push(Relevant {
+                        line: small(i),
+                        header: small(headers.len() - 1),
+                        name: small(id),
+                    });
                 }
                 _ => {}
             }
         }
-        Index { headers, relevant }
+        Index {
+            headers,
+            relevant,
+            names,
+        }
     }
 
-    fn header(&self, h: usize) -> &(Vec<u8>, bool, bool) {
-        &self.headers[&h]
+    fn header(&self, r: &Relevant) -> &Header {
+        &self.headers[r.header as usize]
+    }
+
+    fn name(&self, r: &Relevant) -> &OptionName {
+        &self.names[r.name as usize]
     }
 }
 
@@ -153,14 +190,19 @@ impl Planner<'_> {
     fn setting(&mut self, s: &Setting) -> Result<(), EncodeError> {
         let lines = self.doc.lines();
         let wanted = GroupSet::new([s.group.as_bytes()], None);
-        let in_group = |h: usize| wanted.matches(&self.index.header(h).0);
+        let in_group: Vec<bool> = self
+            .index
+            .headers
+            .iter()
+            .map(|h| wanted.matches(&h.name))
+            .collect();
         let existing = self
             .index
             .relevant
             .iter()
             .rev()
-            .find(|r| in_group(r.header) && s.is_same_option(&r.name))
-            .map(|r| r.line);
+            .find(|r| in_group[r.header as usize] && s.is_same_option(self.index.name(r)))
+            .map(Relevant::line);
         let encoded = encode_value(&s.value)?;
         let anchor = match existing {
             Some(i) => {
@@ -181,7 +223,7 @@ impl Planner<'_> {
                 }
                 Some(i)
             }
-            None => self.add(s, &encoded, &wanted),
+            None => self.add(s, &encoded, &in_group),
         };
         if let Some(anchor) = anchor {
             self.comment_out_later(s, anchor, existing);
@@ -190,11 +232,12 @@ impl Planner<'_> {
     }
 
     /// Adds the line at the end of the group's last block, or in a new block at the end.
-    fn add(&mut self, s: &Setting, encoded: &[u8], wanted: &GroupSet) -> Option<usize> {
+    fn add(&mut self, s: &Setting, encoded: &[u8], in_group: &[bool]) -> Option<usize> {
         let lines = self.doc.lines();
-        let last_header = (0..lines.len())
+        let last_header = (0..in_group.len())
             .rev()
-            .find(|&i| lines[i].kind == LineKind::Group && wanted.matches(&self.index.header(i).0));
+            .find(|&h| in_group[h])
+            .map(|h| self.index.headers[h].line);
         let option = (s.name.to_string(), encoded.to_vec());
         let Some(h) = last_header else {
             match self.appended.iter_mut().find(|(g, _)| *g == s.group) {
@@ -246,24 +289,26 @@ impl Planner<'_> {
     fn comment_out_later(&mut self, s: &Setting, anchor: usize, existing: Option<usize>) {
         let lines = self.doc.lines();
         let index = self.index;
-        for r in index.relevant.iter().filter(|r| r.line > anchor) {
-            if self.touched.contains(&r.line) || existing == Some(r.line) {
+        for r in index.relevant.iter().filter(|r| r.line() > anchor) {
+            let i = r.line();
+            if self.touched.contains(&i)
+                || existing == Some(i)
+                || !index.header(r).target
+                || !s.may_be_contradicted_by(index.name(r))
+            {
                 continue;
             }
-            if !index.header(r.header).1 {
-                continue;
-            }
-            let value = self.doc.option_value(&lines[r.line]);
-            if s.is_contradicted_by(&r.name, value.as_deref()) {
-                self.touched.insert(r.line);
+            let value = self.doc.option_value(&lines[i]);
+            if s.is_contradicted_by(index.name(r), value.as_deref()) {
+                self.touched.insert(i);
                 self.ops.push(Op::CommentOut {
-                    line: r.line,
+                    line: i,
                     reason: COMMENT_REASON.to_string(),
                 });
                 self.changes.push(Change {
-                    line: lines[r.line].number(),
+                    line: lines[i].number(),
                     action: Action::CommentedOut,
-                    text: self.text(r.line),
+                    text: self.text(i),
                 });
             }
         }
@@ -274,20 +319,21 @@ impl Planner<'_> {
         let stops = Family::MariadbCli113.profile();
         let index = self.index;
         for r in &index.relevant {
-            if self.touched.contains(&r.line)
-                || !index.header(r.header).2
-                || !stops.stops_on(&r.name)
+            let i = r.line();
+            if self.touched.contains(&i)
+                || !index.header(r).mariadb
+                || !stops.stops_on(index.name(r))
             {
                 continue;
             }
             self.ops.push(Op::CommentOut {
-                line: r.line,
+                line: i,
                 reason: MYSQL_ONLY_REASON.to_string(),
             });
             self.changes.push(Change {
-                line: self.doc.lines()[r.line].number(),
+                line: self.doc.lines()[i].number(),
                 action: Action::CommentedOut,
-                text: self.text(r.line),
+                text: self.text(i),
             });
         }
     }

@@ -7,16 +7,15 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use std::collections::HashSet;
-use std::io::BufRead;
 
 use crate::chain::reader::Source;
 use crate::chain::{
-    self, ChainFile, FileOptions, GroupSet, Notice, OptionCollector, Platform, Reader, SearchEnv,
+    self, ChainFile, EdgeCollector, FileOptions, GroupSet, Notice, Platform, Reader, SearchEnv,
     Vendor,
 };
 use crate::clients::{self, Family, Outcome, Setting, Target};
-use crate::optfile::edit::Edited;
-use crate::optfile::{Document, Entry, Opt, lex};
+use crate::optfile::edit::{Edited, NewLine};
+use crate::optfile::{Document, Entry, Invalid, Line, LineKind, Opt, lex};
 
 /// A line in another file (or a later part of the chain) that wins over one of ours.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -76,67 +75,130 @@ impl PhysicalLines {
     }
 }
 
-/// Why PyMySQL's strict INI parser (configparser) would refuse the file, if it would.
-pub fn strict_ini_error(mut input: impl BufRead) -> Option<String> {
-    let mut sections: HashSet<Vec<u8>> = HashSet::new();
-    let mut keys: HashSet<String> = HashSet::new();
-    let mut current: Option<Vec<u8>> = None;
-    let mut buf = Vec::new();
-    let mut number = 0usize;
-    loop {
-        buf.clear();
-        if input.read_until(b'\n', &mut buf).ok()? == 0 {
-            return None;
+/// A line as a strict INI parser sees it.
+enum Ini<'a> {
+    Skip,
+    Section(&'a [u8]),
+    Key(&'a [u8]),
+    Other,
+}
+
+fn ini_of_new(line: &[u8]) -> Ini<'_> {
+    let first = &line[..lex::reader_line_len(line)];
+    match lex::classify(first) {
+        Entry::Blank | Entry::Comment => Ini::Skip,
+        Entry::Group { name } => Ini::Section(&first[name]),
+        Entry::Option(o) if !o.name.is_empty() => Ini::Key(&first[o.name]),
+        _ => Ini::Other,
+    }
+}
+
+fn ini_of_kept<'a>(doc: &'a Document, line: &Line) -> Ini<'a> {
+    match line.kind {
+        LineKind::Blank | LineKind::Comment => Ini::Skip,
+        LineKind::Group => Ini::Section(doc.group_name(line).unwrap_or_default()),
+        LineKind::Option | LineKind::Invalid(Invalid::OptionBeforeGroup) => {
+            Ini::Key(doc.option_name(line).unwrap_or_default())
         }
+        _ => Ini::Other,
+    }
+}
+
+/// Why PyMySQL's strict INI parser (configparser) would refuse the edited file, if it would.
+pub fn strict_ini_error(doc: &Document, edited: &Edited) -> Option<String> {
+    let mut sections: HashSet<&[u8]> = HashSet::new();
+    let mut keys: HashSet<String> = HashSet::new();
+    let mut current: Option<&[u8]> = None;
+    let mut number = 0usize;
+    let mut error: Option<String> = None;
+    edited.for_each_line(doc, |line| {
         number += 1;
-        let first = &buf[..lex::reader_line_len(&buf)];
-        match lex::classify(first) {
-            Entry::Blank | Entry::Comment => {}
-            Entry::Group { name } => {
-                let name = first[name].to_vec();
-                if !sections.insert(name.clone()) {
-                    return Some(format!(
+        if error.is_some() {
+            return;
+        }
+        let ini = match line {
+            NewLine::Kept(l) => ini_of_kept(doc, l),
+            NewLine::New(bytes) => ini_of_new(bytes),
+        };
+        match ini {
+            Ini::Skip => {}
+            Ini::Section(name) => {
+                if !sections.insert(name) {
+                    error = Some(format!(
                         "DuplicateSectionError: section [{}] appears twice (line {number})",
-                        String::from_utf8_lossy(&name),
+                        String::from_utf8_lossy(name),
                     ));
                 }
                 current = Some(name);
                 keys.clear();
             }
             _ if current.is_none() => {
-                return Some(format!(
+                error = Some(format!(
                     "MissingSectionHeaderError: line {number} comes before any [section]"
                 ));
             }
-            Entry::Option(o) if !o.name.is_empty() => {
-                let key = String::from_utf8_lossy(&first[o.name]).to_lowercase();
+            Ini::Key(name) => {
+                let key = String::from_utf8_lossy(name).to_lowercase();
                 if keys.contains(&key) {
-                    return Some(format!(
+                    error = Some(format!(
                         "DuplicateOptionError: option '{key}' appears twice in [{}] (line {number})",
-                        String::from_utf8_lossy(current.as_deref().unwrap_or_default()),
+                        String::from_utf8_lossy(current.unwrap_or_default()),
                     ));
                 }
                 keys.insert(key);
             }
-            _ => {}
+            Ini::Other => {}
         }
-    }
+    });
+    error
 }
 
-fn collect<'a>(
+/// What the clients read: the whole chain, and the file alone (its own reading within the
+/// chain, or a reading of its own when the chain does not reach it).
+struct Read {
+    chain: Vec<Opt>,
+    alone: Vec<Opt>,
+    notices: Vec<Notice>,
+    files: Vec<PathBuf>,
+}
+
+fn read<'a>(
     files: &[ChainFile],
+    file: &Path,
     groups: &'a GroupSet,
-    overlay: (&Path, Source<'a>),
+    open: Source<'a>,
     home: Option<&Path>,
-) -> OptionCollector {
-    let mut reader = Reader::new(
-        groups,
-        OptionCollector::keeping(clients::names::is_tls_related),
-    )
-    .with_overlay(overlay.0, overlay.1)
-    .with_home(home.map(Path::to_path_buf));
-    let _ = chain::read_chain(&mut reader, files);
-    reader.into_visitor()
+) -> Read {
+    let run = |files: &[ChainFile]| {
+        let mut reader = Reader::new(groups, EdgeCollector::new(clients::names::is_tls_related))
+            .with_overlay(file, open)
+            .with_home(home.map(Path::to_path_buf));
+        let _ = chain::read_chain(&mut reader, files);
+        reader.into_visitor().into_options()
+    };
+    let (opts, tops, notices, read_files) = run(files);
+    let abs = chain::fsio::absolute(file);
+    let ours = tops.iter().position(|t| chain::fsio::absolute(t) == abs);
+    let alone = match ours {
+        Some(i) => opts
+            .iter()
+            .filter(|(t, _)| *t == i)
+            .map(|(_, o)| o.clone())
+            .collect(),
+        None => {
+            let only = [ChainFile {
+                path: file.to_path_buf(),
+                required: false,
+            }];
+            run(&only).0.into_iter().map(|(_, o)| o).collect()
+        }
+    };
+    Read {
+        chain: opts.into_iter().map(|(_, o)| o).collect(),
+        alone,
+        notices,
+        files: read_files,
+    }
 }
 
 /// Which clients a line overrides ours for.
@@ -169,24 +231,12 @@ pub fn review(
 
     let open = || -> Box<dyn std::io::Read + '_> { Box::new(edited.reader(doc)) };
     let files = chain_for(file, env, platform);
-    let chain = collect(&files, &groups, (file, &open), home);
-    let alone = collect(
-        &[ChainFile {
-            path: file.to_path_buf(),
-            required: false,
-        }],
-        &groups,
-        (file, &open),
-        home,
-    );
-    let strict = strict_ini_error(std::io::BufReader::with_capacity(
-        1 << 16,
-        edited.reader(doc),
-    ));
-    let clients = clients::outcomes(&chain.options, &alone.options, strict.as_deref());
-    let overrides = overrides(file, &chain.options, settings, target);
+    let read = read(&files, file, &groups, &open, home);
+    let strict = strict_ini_error(doc, edited);
+    let clients = clients::outcomes(&read.chain, &read.alone, strict.as_deref());
+    let overrides = overrides(file, &read.chain, settings, target);
     let abs = chain::fsio::absolute(file);
-    let notices = chain
+    let notices = read
         .notices
         .into_iter()
         .filter(|n| {
@@ -197,7 +247,7 @@ pub fn review(
     Review {
         clients,
         overrides,
-        chain: chain.files,
+        chain: read.files,
         notices,
     }
 }
@@ -265,26 +315,34 @@ fn overrides(file: &Path, opts: &[Opt], settings: &[Setting], target: Target) ->
 mod tests {
     use super::*;
 
+    fn strict(text: &str) -> Option<String> {
+        let doc = Document::parse(text.as_bytes().to_vec());
+        strict_ini_error(&doc, &Edited::default())
+    }
+
     #[test]
     fn duplicate_sections_and_keys_are_what_pymysql_refuses() {
-        let dup = &b"[client]\na=1\n[mysqld]\n[client]\n"[..];
-        assert!(
-            strict_ini_error(dup)
-                .unwrap()
-                .starts_with("DuplicateSectionError")
+        let dup = strict("[client]\na=1\n[mysqld]\n[client]\n").unwrap();
+        assert!(dup.starts_with("DuplicateSectionError"), "{dup}");
+        let key = strict("[client]\nssl-ca=1\nSSL-CA=2\n").unwrap();
+        assert!(key.starts_with("DuplicateOptionError"), "{key}");
+        let inc = strict("!includedir /etc/x\n[client]\n").unwrap();
+        assert!(inc.starts_with("MissingSectionHeaderError"), "{inc}");
+        assert_eq!(strict("[client]\na=1\n"), None);
+    }
+
+    #[test]
+    fn the_strict_check_reads_the_edited_file() {
+        use crate::optfile::edit::{Op, apply};
+        let doc = Document::parse(b"[client]\na=1\n".to_vec());
+        let edited = apply(
+            &doc,
+            &[Op::AppendGroup {
+                group: "client".into(),
+                options: vec![("b".into(), b"1".to_vec())],
+            }],
         );
-        let key = &b"[client]\nssl-ca=1\nSSL-CA=2\n"[..];
-        assert!(
-            strict_ini_error(key)
-                .unwrap()
-                .starts_with("DuplicateOptionError")
-        );
-        let inc = &b"!includedir /etc/x\n[client]\n"[..];
-        assert!(
-            strict_ini_error(inc)
-                .unwrap()
-                .starts_with("MissingSectionHeaderError")
-        );
-        assert_eq!(strict_ini_error(&b"[client]\na=1\n"[..]), None);
+        let e = strict_ini_error(&doc, &edited).unwrap();
+        assert!(e.contains("section [client] appears twice (line 4)"), "{e}");
     }
 }

@@ -17,14 +17,15 @@ pub fn display_line(line: &[u8], secret: Secret<'_>) -> String {
         Some(b) => (b.strip_suffix(b"\r").unwrap_or(b), "\n"),
         None => (line, ""),
     };
-    let mut text = masked(body, secret)
-        .chars()
-        .map(|c| match c {
-            '\t' => "\t".to_string(),
-            c if c.is_control() => c.escape_default().to_string(),
-            c => c.to_string(),
-        })
-        .collect::<String>();
+    let shown = masked(body, secret);
+    let mut text = String::with_capacity(shown.len() + 1);
+    for c in shown.chars() {
+        match c {
+            '\t' => text.push('\t'),
+            c if c.is_control() => text.extend(c.escape_default()),
+            c => text.push(c),
+        }
+    }
     text.push_str(eol);
     text
 }

@@ -10,6 +10,7 @@ pub use files::{ChainFile, FileOptions, Platform, SearchEnv, chain_files};
 pub use groups::{GroupSet, Vendor};
 pub use reader::{Fatal, FileStatus, Notice, OptionRecord, Reader, Visitor};
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -101,6 +102,97 @@ impl Visitor for OptionCollector {
     }
 
     fn file(&mut self, path: &Path, _depth: u32) {
+        self.files.push(path.to_path_buf());
+    }
+}
+
+/// Collects, of each option spelling in each group of each top-level file's reading, only the
+/// first and the last occurrence, with the top-level file it came from: enough to answer "the
+/// first line that …" and "the last line that …" for any test on group and name, in memory
+/// that does not grow with the file. `keep` decides which options count at all.
+pub struct EdgeCollector {
+    keep: fn(&[u8]) -> bool,
+    seen: HashMap<Vec<u8>, (usize, usize)>,
+    records: Vec<(u64, usize, Opt)>,
+    seq: u64,
+    key: Vec<u8>,
+    current: Option<Arc<Path>>,
+    /// The top-level files read, in order; an option's `usize` indexes this list.
+    pub tops: Vec<PathBuf>,
+    pub notices: Vec<Notice>,
+    pub files: Vec<PathBuf>,
+}
+
+impl EdgeCollector {
+    pub fn new(keep: fn(&[u8]) -> bool) -> Self {
+        EdgeCollector {
+            keep,
+            seen: HashMap::new(),
+            records: Vec::new(),
+            seq: 0,
+            key: Vec::new(),
+            current: None,
+            tops: Vec::new(),
+            notices: Vec::new(),
+            files: Vec::new(),
+        }
+    }
+
+    /// The kept options in reading order, each with the index of its top-level file.
+    pub fn into_options(mut self) -> (Vec<(usize, Opt)>, Vec<PathBuf>, Vec<Notice>, Vec<PathBuf>) {
+        self.records.sort_by_key(|r| r.0);
+        let opts = self.records.into_iter().map(|(_, t, o)| (t, o)).collect();
+        (opts, self.tops, self.notices, self.files)
+    }
+}
+
+impl Visitor for EdgeCollector {
+    fn option(&mut self, r: &OptionRecord<'_>) {
+        if !(self.keep)(r.name) {
+            return;
+        }
+        self.seq += 1;
+        let top = self.tops.len().saturating_sub(1);
+        self.key.clear();
+        self.key.extend_from_slice(&top.to_le_bytes());
+        self.key.extend_from_slice(r.group);
+        self.key.push(0);
+        self.key.extend_from_slice(r.name);
+        let file = match &self.current {
+            Some(p) if **p == *r.file => p.clone(),
+            _ => {
+                let p: Arc<Path> = Arc::from(r.file);
+                self.current = Some(p.clone());
+                p
+            }
+        };
+        let record = (
+            self.seq,
+            top,
+            Opt::new(r.group, r.name, r.value, file, r.line),
+        );
+        match self.seen.get_mut(self.key.as_slice()) {
+            None => {
+                self.seen
+                    .insert(self.key.clone(), (self.records.len(), self.records.len()));
+                self.records.push(record);
+            }
+            Some((first, last)) if first == last => {
+                *last = self.records.len();
+                self.records.push(record);
+            }
+            Some((_, last)) => self.records[*last] = record,
+        }
+    }
+
+    fn notice(&mut self, notice: Notice) {
+        self.notices.push(notice);
+    }
+
+    fn file(&mut self, path: &Path, depth: u32) {
+        if depth == 0 {
+            self.tops.push(path.to_path_buf());
+        }
         self.files.push(path.to_path_buf());
     }
 }

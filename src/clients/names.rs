@@ -163,10 +163,10 @@ pub fn is_tls_related(raw_name: &[u8]) -> bool {
 /// Whether an option (by its name as written) holds a secret: its value is masked in every
 /// output unless the user asks for it.
 pub fn is_secret(raw_name: &[u8]) -> bool {
-    let n = crate::optfile::OptionName::parse(raw_name).canonical;
-    ["password", "passwd", "passphrase", "secret"]
+    const SECRET: [&[u8]; 3] = [b"passw", b"passphrase", b"secret"];
+    SECRET
         .iter()
-        .any(|s| n.contains(s))
+        .any(|s| raw_name.windows(s.len()).any(|w| w.eq_ignore_ascii_case(s)))
 }
 
 #[cfg(test)]

@@ -146,9 +146,16 @@ impl Setting {
         }
     }
 
+    /// Whether a line with this name can undo ours, whatever its value (a cheap test before
+    /// the value is decoded).
+    pub fn may_be_contradicted_by(&self, name: &OptionName) -> bool {
+        !name.maximum
+            && (name.is(self.canonical) || (self.canonical == opt::SSL_CA && name.is(opt::SSL)))
+    }
+
     /// Whether a line placed after ours would undo it for some target client.
     pub fn is_contradicted_by(&self, name: &OptionName, value: Option<&[u8]>) -> bool {
-        if name.maximum {
+        if !self.may_be_contradicted_by(name) {
             return false;
         }
         match self.canonical {

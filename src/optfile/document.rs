@@ -74,6 +74,9 @@ pub struct Line {
     reader_number: u32,
     /// Index of the group header line this line falls under; [`NO_GROUP`] for none.
     group: u32,
+    /// The option's or group's name: bytes `name.0..name.1` of the line (in its first reader
+    /// line, so under 4094).
+    name: (u16, u16),
     pub kind: LineKind,
     pub ending: LineEnding,
     /// More than [`MAX_READER_LINE`] bytes: the reader cuts it into several lines.
@@ -111,16 +114,29 @@ impl Line {
 pub struct Document {
     bytes: Vec<u8>,
     lines: Vec<Line>,
+    stats: Stats,
+}
+
+/// Counts that describe how the file is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Stats {
+    pub lf: usize,
+    pub crlf: usize,
+    /// Option lines with a blank between name and `=`, and without.
+    pub spaced: usize,
+    pub tight: usize,
 }
 
 impl Document {
     /// Parses any bytes. Never fails: lines the reader would reject are kept and marked invalid.
     pub fn parse(bytes: Vec<u8>) -> Document {
-        let mut lines = Vec::new();
+        // Sized once: a large file's lines are the bulk of the document's memory.
+        let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', &bytes).count() + 1);
         let mut start = 0;
         let mut group: Option<u32> = None;
         let mut number = 0u32;
         let mut reader_number = 0u32;
+        let mut stats = Stats::default();
         while start < bytes.len() {
             number += 1;
             let (end, ending) = match memchr::memchr(b'\n', &bytes[start..]) {
@@ -165,6 +181,27 @@ impl Document {
                 }
             };
             let header = matches!(entry, Entry::Group { .. });
+            let span16 = |r: &std::ops::Range<usize>| (r.start as u16, r.end as u16);
+            let name = match &entry {
+                Entry::Group { name } => span16(name),
+                Entry::Option(o) => {
+                    if let Some(v) = &o.value {
+                        let between = &first[o.name.end..v.raw.start];
+                        if between.first().is_some_and(|&b| b == b' ' || b == b'\t') {
+                            stats.spaced += 1;
+                        } else {
+                            stats.tight += 1;
+                        }
+                    }
+                    span16(&o.name)
+                }
+                _ => (0, 0),
+            };
+            match ending {
+                LineEnding::Lf => stats.lf += 1,
+                LineEnding::CrLf => stats.crlf += 1,
+                LineEnding::None => {}
+            }
             reader_number += 1;
             let this_reader_number = reader_number;
             let mut rest = &raw[first.len()..];
@@ -182,6 +219,7 @@ impl Document {
                 } else {
                     group.unwrap_or(NO_GROUP)
                 },
+                name,
                 kind,
                 ending,
                 too_long: end - start - ending.as_bytes().len() > MAX_READER_LINE,
@@ -191,7 +229,16 @@ impl Document {
             }
             start = end;
         }
-        Document { bytes, lines }
+        Document {
+            bytes,
+            lines,
+            stats,
+        }
+    }
+
+    /// How the file is written: line endings, spacing around `=`.
+    pub fn stats(&self) -> Stats {
+        self.stats
     }
 
     pub fn bytes(&self) -> &[u8] {
@@ -219,24 +266,23 @@ impl Document {
         lex::classify(&raw[..lex::reader_line_len(raw)])
     }
 
+    fn name(&self, line: &Line) -> &[u8] {
+        let start = line.span().start;
+        &self.bytes[start + line.name.0 as usize..start + line.name.1 as usize]
+    }
+
     /// The name of the group a header line opens (bytes as written, trailing blanks removed).
     pub fn group_name(&self, line: &Line) -> Option<&[u8]> {
-        if line.kind != LineKind::Group {
-            return None;
-        }
-        match self.entry(line) {
-            Entry::Group { name } => Some(&self.raw(line)[name]),
-            _ => None,
-        }
+        (line.kind == LineKind::Group).then(|| self.name(line))
     }
 
     /// The name of an option line, as written (also for an option before any group).
     pub fn option_name(&self, line: &Line) -> Option<&[u8]> {
-        if !matches!(line.kind, LineKind::Option | LineKind::Invalid(_)) {
-            return None;
-        }
-        match self.entry(line) {
-            Entry::Option(o) => Some(&self.raw(line)[o.name]),
+        match line.kind {
+            LineKind::Option
+            | LineKind::Invalid(Invalid::OptionBeforeGroup | Invalid::EmptyName) => {
+                Some(self.name(line))
+            }
             _ => None,
         }
     }
@@ -254,17 +300,7 @@ impl Document {
 
     /// The line ending most lines use (LF for a file with no line ending at all).
     pub fn dominant_ending(&self) -> LineEnding {
-        let crlf = self
-            .lines
-            .iter()
-            .filter(|l| l.ending == LineEnding::CrLf)
-            .count();
-        let lf = self
-            .lines
-            .iter()
-            .filter(|l| l.ending == LineEnding::Lf)
-            .count();
-        if crlf > lf {
+        if self.stats.crlf > self.stats.lf {
             LineEnding::CrLf
         } else {
             LineEnding::Lf
@@ -322,6 +358,21 @@ mod tests {
         assert_eq!(doc.lines()[2].reader_number(), 4);
         assert_eq!(doc.physical_line(4), 3);
         assert_eq!(doc.physical_line(3), 2, "the second piece of line 2");
+    }
+
+    #[test]
+    fn a_line_takes_32_bytes() {
+        assert_eq!(std::mem::size_of::<Line>(), 32);
+    }
+
+    #[test]
+    fn names_are_found_without_reclassifying() {
+        let doc = Document::parse(b"[ client ]\n  ssl_ca = /a # c\n=x\n".to_vec());
+        let l = doc.lines();
+        assert_eq!(doc.group_name(&l[0]).unwrap(), b" client");
+        assert_eq!(doc.option_name(&l[1]).unwrap(), b"ssl_ca");
+        assert_eq!(doc.option_name(&l[2]).unwrap(), b"");
+        assert_eq!(doc.option_value(&l[1]).unwrap(), b"/a");
     }
 
     #[test]

@@ -36,23 +36,8 @@ pub struct Style {
 
 impl Style {
     pub fn of(doc: &Document) -> Style {
-        let (mut spaced, mut tight) = (0, 0);
-        for line in doc.lines() {
-            if line.kind != super::document::LineKind::Option {
-                continue;
-            }
-            if let Entry::Option(o) = &doc.entry(line)
-                && let Some(v) = &o.value
-            {
-                let raw = doc.raw(line);
-                let between = &raw[o.name.end..v.raw.start];
-                if between.first().is_some_and(|&b| b == b' ' || b == b'\t') {
-                    spaced += 1;
-                } else {
-                    tight += 1;
-                }
-            }
-        }
+        let stats = doc.stats();
+        let (spaced, tight) = (stats.spaced, stats.tight);
         Style {
             ending: match doc.dominant_ending() {
                 LineEnding::CrLf => LineEnding::CrLf,
@@ -218,6 +203,30 @@ impl Edited {
         out
     }
 
+    /// Every line of the new file in order: an original line kept as it is, or new bytes (one
+    /// or more lines).
+    pub fn for_each_line<'a>(&'a self, doc: &'a Document, mut f: impl FnMut(NewLine<'a>)) {
+        let lines = doc.lines();
+        let mut next = 0;
+        for p in &self.patches {
+            lines[next..p.line].iter().for_each(|l| f(NewLine::Kept(l)));
+            match &p.replace {
+                Some(r) => r
+                    .split_inclusive(|&b| b == b'\n')
+                    .for_each(|l| f(NewLine::New(l))),
+                None => f(NewLine::Kept(&lines[p.line])),
+            }
+            p.after
+                .split_inclusive(|&b| b == b'\n')
+                .for_each(|l| f(NewLine::New(l)));
+            next = p.line + 1;
+        }
+        lines[next..].iter().for_each(|l| f(NewLine::Kept(l)));
+        self.tail
+            .split_inclusive(|&b| b == b'\n')
+            .for_each(|l| f(NewLine::New(l)));
+    }
+
     /// The new file's lines that [`Edited::hunks`] says are new, in order.
     pub fn new_lines<'a>(&'a self, doc: &Document) -> Vec<&'a [u8]> {
         let mut out = Vec::new();
@@ -229,6 +238,15 @@ impl Edited {
         }
         out
     }
+}
+
+/// A line of the new file.
+#[derive(Debug, Clone, Copy)]
+pub enum NewLine<'a> {
+    /// An original line, unchanged.
+    Kept(&'a super::document::Line),
+    /// A line written by the edit.
+    New(&'a [u8]),
 }
 
 /// An original line index (the line count for the tail), the bytes replacing that line if any,

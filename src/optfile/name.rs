@@ -14,37 +14,58 @@ pub struct OptionName {
 
 impl OptionName {
     pub fn parse(raw: &[u8]) -> OptionName {
-        let mut s: String = String::from_utf8_lossy(raw)
-            .to_ascii_lowercase()
-            .replace('_', "-");
+        let mut rest = raw;
         let mut loose = false;
         let mut negation = None;
         let mut maximum = false;
+        // Prefixes compare case-insensitively, `_` as `-`.
+        let strip = |rest: &[u8], prefix: &[u8]| -> Option<usize> {
+            (rest.len() >= prefix.len()
+                && rest.iter().zip(prefix).all(|(&a, &b)| {
+                    let a = if a == b'_' {
+                        b'-'
+                    } else {
+                        a.to_ascii_lowercase()
+                    };
+                    a == b
+                }))
+            .then_some(prefix.len())
+        };
         loop {
-            if let Some(rest) = s.strip_prefix("loose-") {
+            if let Some(n) = strip(rest, b"loose-") {
                 loose = true;
-                s = rest.to_string();
-            } else if let Some(rest) = s
-                .strip_prefix("skip-")
-                .or_else(|| s.strip_prefix("disable-"))
-            {
+                rest = &rest[n..];
+            } else if let Some(n) = strip(rest, b"skip-").or_else(|| strip(rest, b"disable-")) {
                 negation = Some(false);
-                s = rest.to_string();
-            } else if let Some(rest) = s.strip_prefix("enable-") {
+                rest = &rest[n..];
+            } else if let Some(n) = strip(rest, b"enable-") {
                 negation = Some(true);
-                s = rest.to_string();
-            } else if let Some(rest) = s.strip_prefix("maximum-") {
+                rest = &rest[n..];
+            } else if let Some(n) = strip(rest, b"maximum-") {
                 maximum = true;
-                s = rest.to_string();
+                rest = &rest[n..];
             } else {
                 break;
             }
         }
+        let canonical = match std::str::from_utf8(rest) {
+            Ok(s) if s.bytes().all(|b| !b.is_ascii_uppercase() && b != b'_') => s.to_string(),
+            _ => String::from_utf8_lossy(rest)
+                .chars()
+                .map(|c| {
+                    if c == '_' {
+                        '-'
+                    } else {
+                        c.to_ascii_lowercase()
+                    }
+                })
+                .collect(),
+        };
         OptionName {
             loose,
             negation,
             maximum,
-            canonical: s,
+            canonical,
         }
     }
 
