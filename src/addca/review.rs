@@ -190,14 +190,14 @@ fn read<'a>(
                 path: file.to_path_buf(),
                 required: false,
             }];
-            run(&only).0.into_iter().map(|(_, o)| o).collect()
+            run(&only).options.into_iter().map(|(_, o)| o).collect()
         }
     };
     Read {
-        chain: opts.into_iter().map(|(_, o)| o).collect(),
+        chain: all.options.into_iter().map(|(_, o)| o).collect(),
         alone,
-        notices,
-        files: read_files,
+        notices: all.notices,
+        files: all.files,
     }
 }
 

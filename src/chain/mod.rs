@@ -139,11 +139,24 @@ impl EdgeCollector {
     }
 
     /// The kept options in reading order, each with the index of its top-level file.
-    pub fn into_options(mut self) -> (Vec<(usize, Opt)>, Vec<PathBuf>, Vec<Notice>, Vec<PathBuf>) {
+    pub fn finish(mut self) -> EdgeRead {
         self.records.sort_by_key(|r| r.0);
-        let opts = self.records.into_iter().map(|(_, t, o)| (t, o)).collect();
-        (opts, self.tops, self.notices, self.files)
+        EdgeRead {
+            options: self.records.into_iter().map(|(_, t, o)| (t, o)).collect(),
+            tops: self.tops,
+            notices: self.notices,
+            files: self.files,
+        }
     }
+}
+
+/// What an [`EdgeCollector`] kept.
+pub struct EdgeRead {
+    /// In reading order, each with the index of its top-level file in `tops`.
+    pub options: Vec<(usize, Opt)>,
+    pub tops: Vec<PathBuf>,
+    pub notices: Vec<Notice>,
+    pub files: Vec<PathBuf>,
 }
 
 impl Visitor for EdgeCollector {
