@@ -174,13 +174,17 @@ fn read<'a>(
             .with_overlay(file, open)
             .with_home(home.map(Path::to_path_buf));
         let _ = chain::read_chain(&mut reader, files);
-        reader.into_visitor().into_options()
+        reader.into_visitor().finish()
     };
-    let (opts, tops, notices, read_files) = run(files);
+    let all = run(files);
     let abs = chain::fsio::absolute(file);
-    let ours = tops.iter().position(|t| chain::fsio::absolute(t) == abs);
+    let ours = all
+        .tops
+        .iter()
+        .position(|t| chain::fsio::absolute(t) == abs);
     let alone = match ours {
-        Some(i) => opts
+        Some(i) => all
+            .options
             .iter()
             .filter(|(t, _)| *t == i)
             .map(|(_, o)| o.clone())
