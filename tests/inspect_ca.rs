@@ -1,5 +1,6 @@
 //! The CA validation rules (cert module) and the `inspect-ca` command. Certificates are made at
-//! test time; the JSON snapshot uses the long-lived demo certificates in fixtures/certs.
+//! test time; what `inspect-ca` prints for the demo certificates in fixtures/certs is in the
+//! transcripts under tests/cmd/inspect-ca.
 
 mod common;
 
@@ -589,23 +590,6 @@ fn inspect_ca_reads_a_pasted_certificate_from_standard_input() {
             .unwrap()
             .starts_with("-: usable CA file")
     );
-}
-
-#[test]
-fn inspect_ca_json_for_the_demo_bundle() {
-    let out = cmd()
-        .args([
-            "inspect-ca",
-            "fixtures/certs/demo-bundle.pem",
-            "--format",
-            "json",
-        ])
-        .env("MYCNF_SECURE_NOW", "1893456000") // 2030-01-01T00:00:00Z
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    insta::assert_json_snapshot!("inspect_ca_demo_bundle", json);
 }
 
 trait WriteStdin {
