@@ -1,5 +1,6 @@
 //! The CA validation rules (cert module) and the `inspect-ca` command. Certificates are made at
-//! test time; the JSON snapshot uses the long-lived demo certificates in fixtures/certs.
+//! test time; what `inspect-ca` prints for the demo certificates in fixtures/certs is in the
+//! transcripts under tests/cmd/inspect-ca.
 
 mod common;
 
@@ -25,11 +26,11 @@ fn codes(r: &CaReport) -> Vec<(&'static str, Severity)> {
 }
 
 fn openssl(args: &[&str], dir: &std::path::Path) -> Vec<u8> {
-    let out = Command::new("openssl")
+    let out = Command::new(common::openssl())
         .args(args)
         .current_dir(dir)
         .output()
-        .expect("openssl");
+        .unwrap();
     assert!(
         out.status.success(),
         "openssl {args:?}: {}",
@@ -52,9 +53,23 @@ fn an_ec_root_is_a_usable_private_ca() {
 }
 
 #[test]
+#[ignore = "needs openssl (openssl); scripts/test installs it and runs it"]
 fn an_rsa_root_is_a_usable_ca_and_reports_its_key_size() {
     let ca = certs::self_signed(certs::ca_params("RSA Root"), certs::rsa_key(2048));
     let r = inspect(&ca.pem());
+    assert!(r.usable, "{:?}", r.findings);
+    assert_eq!(r.certificates[0].key.kind, "RSA");
+    assert_eq!(r.certificates[0].key.bits, 2048);
+    assert_eq!(
+        r.certificates[0].signature_algorithm,
+        "sha256WithRSAEncryption"
+    );
+}
+
+#[test]
+fn the_rsa_demo_root_is_a_usable_ca_and_reports_its_key_size() {
+    let pem = std::fs::read(common::fixtures().join("certs/demo-ca.pem")).unwrap();
+    let r = cert::inspect(&pem, 1_893_456_000, None); // 2030-01-01: the demo CA is valid then
     assert!(r.usable, "{:?}", r.findings);
     assert_eq!(r.certificates[0].key.kind, "RSA");
     assert_eq!(r.certificates[0].key.bits, 2048);
@@ -197,6 +212,7 @@ fn key_usage_without_key_cert_sign_is_an_error() {
 }
 
 #[test]
+#[ignore = "needs openssl (openssl); scripts/test installs it and runs it"]
 fn a_weak_rsa_key_is_a_warning() {
     // ring refuses to sign with a 1024-bit key, so openssl makes this one.
     let dir = tempfile::tempdir().unwrap();
@@ -232,6 +248,7 @@ fn a_weak_rsa_key_is_a_warning() {
 }
 
 #[test]
+#[ignore = "needs openssl (openssl); scripts/test installs it and runs it"]
 fn a_v1_root_is_accepted_with_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     openssl(
@@ -273,6 +290,7 @@ fn a_v1_root_is_accepted_with_a_warning() {
 }
 
 #[test]
+#[ignore = "needs openssl (openssl); scripts/test installs it and runs it"]
 fn a_sha1_signature_on_an_intermediate_is_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     let root = certs::self_signed(certs::ca_params("RSA Root"), certs::rsa_key(2048));
@@ -353,6 +371,7 @@ fn a_damaged_self_signature_is_an_error() {
 }
 
 #[test]
+#[ignore = "needs openssl (openssl); scripts/test installs it and runs it"]
 fn text_around_and_between_blocks_is_allowed() {
     let dir = tempfile::tempdir().unwrap();
     let a = certs::root("A");
@@ -474,16 +493,9 @@ fn one_broken_certificate_makes_a_bundle_unusable() {
 // ---- public roots ----
 
 #[test]
+#[ignore = "needs the system CA bundle (ca-certificates); scripts/test installs it and runs it"]
 fn the_system_bundle_is_a_usable_public_bundle() {
-    let Some(path) = cert::store::system_bundle_path() else {
-        assert!(
-            !common::required(),
-            "CI=true but no system CA bundle (install ca-certificates)"
-        );
-        eprintln!("*** SKIPPED: no system CA bundle on this machine ***");
-        return;
-    };
-    let bytes = std::fs::read(&path).unwrap();
+    let bytes = std::fs::read(common::system_bundle()).unwrap();
     let store = TrustStore::from_pem(&bytes);
     let r = cert::inspect(&bytes, now(), Some(&store));
     assert!(r.usable, "{:?}", r.errors().collect::<Vec<_>>());
@@ -492,13 +504,32 @@ fn the_system_bundle_is_a_usable_public_bundle() {
     assert!(r.has_public_roots());
     // Expired roots in the bundle are warnings, never errors.
     assert!(r.errors().next().is_none());
+    // TrustStore::system() finds the same bundle, and a private CA is not in it.
+    let system = TrustStore::system().expect("the system store");
+    assert_eq!(system.len(), store.len());
+    let private = cert::inspect(
+        certs::root("Private").pem().as_bytes(),
+        now(),
+        Some(&system),
+    );
+    assert_eq!(private.public_roots, 0);
 }
 
 #[test]
-fn a_private_ca_is_not_a_public_root() {
-    let store = TrustStore::system().unwrap_or_default();
-    let r = cert::inspect(certs::root("Private").pem().as_bytes(), now(), Some(&store));
+fn a_ca_counts_as_a_public_root_only_when_the_store_holds_it() {
+    let (public, other, private) = (
+        certs::root("Public"),
+        certs::root("Other"),
+        certs::root("Private"),
+    );
+    let store = TrustStore::from_pem(format!("{}{}", public.pem(), other.pem()).as_bytes());
+    assert_eq!(store.len(), 2);
+    let r = cert::inspect(public.pem().as_bytes(), now(), Some(&store));
+    assert_eq!(r.public_roots, 1);
+    assert!(r.has_public_roots());
+    let r = cert::inspect(private.pem().as_bytes(), now(), Some(&store));
     assert_eq!(r.public_roots, 0);
+    assert!(!r.has_public_roots());
 }
 
 // ---- the command ----
@@ -559,23 +590,6 @@ fn inspect_ca_reads_a_pasted_certificate_from_standard_input() {
             .unwrap()
             .starts_with("-: usable CA file")
     );
-}
-
-#[test]
-fn inspect_ca_json_for_the_demo_bundle() {
-    let out = cmd()
-        .args([
-            "inspect-ca",
-            "fixtures/certs/demo-bundle.pem",
-            "--format",
-            "json",
-        ])
-        .env("MYCNF_SECURE_NOW", "1893456000") // 2030-01-01T00:00:00Z
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    insta::assert_json_snapshot!("inspect_ca_demo_bundle", json);
 }
 
 trait WriteStdin {

@@ -2,7 +2,7 @@
 //! location, the source line with the culprit underlined, help and notes. Colour is decided
 //! once, by the output stream (see `ui`).
 
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use mycnf_secure::diagnostic::{Finding, Severity, sanitize};
 
 fn level(s: Severity) -> Level<'static> {
@@ -38,11 +38,6 @@ pub fn finding(f: &Finding) -> String {
         .map(|p| sanitize(p.display().to_string().as_bytes()))
         .unwrap_or_default();
     let shown = f.source.clone().unwrap_or_default();
-    let location = if f.line > 0 {
-        format!("{path}:{}", f.line)
-    } else {
-        path.clone()
-    };
     let hint = f.hint.as_deref().map(|h| sanitize(h.as_bytes()));
     let related = f.related.as_ref().map(|r| {
         format!(
@@ -61,8 +56,12 @@ pub fn finding(f: &Finding) -> String {
                 .path(&path)
                 .annotation(AnnotationKind::Primary.span(range)),
         );
-    } else if !location.is_empty() {
-        group = group.element(Level::NOTE.message(format!("in {location}")));
+    } else if !path.is_empty() {
+        let mut origin = Origin::path(path.as_str());
+        if f.line > 0 {
+            origin = origin.line(f.line);
+        }
+        group = group.element(origin);
     }
     if let Some(h) = &hint {
         group = group.element(Level::HELP.message(h));

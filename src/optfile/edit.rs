@@ -311,16 +311,16 @@ pub fn apply(doc: &Document, ops: &[Op]) -> Edited {
         let needs_eol = line.ending == LineEnding::None
             && (!inserts.is_empty() || (is_last && !appends.is_empty()));
         let mut replace = replacement(doc, line, &ops, &style);
-        if replace.is_none() && needs_eol {
-            let mut fixed = doc.raw(line).to_vec();
-            fixed.extend_from_slice(style.ending.as_bytes());
-            replace = Some(fixed);
-        }
         let new_line = i + 1 + delta;
         if let Some(r) = &replace {
             let n = count_lines(r);
             edited.written.extend(new_line..new_line + n);
             delta += n - 1;
+        } else if needs_eol {
+            // The line itself is kept; it only gets the line ending it lacked.
+            let mut fixed = doc.raw(line).to_vec();
+            fixed.extend_from_slice(style.ending.as_bytes());
+            replace = Some(fixed);
         }
         let mut after = Vec::new();
         for (name, value) in inserts {

@@ -5,7 +5,17 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Whether a missing external program must fail the test (under CI) rather than skip it.
+// ---- external tools ----
+//
+// A test that needs a program or file from outside the project (MariaDB's programs, PyMySQL,
+// the system CA bundle, util-linux `script`, openssl) is marked
+// `#[ignore = "needs TOOL (PACKAGE); scripts/test installs it and runs it"]`: a plain
+// `cargo test` lists it as ignored, with that reason, instead of passing it without having
+// checked anything. `scripts/test` installs the tools and runs `cargo test -- --include-ignored`.
+// Once such a test runs it was asked for, so a missing tool fails it (the helpers below panic);
+// no test returns early. Under CI=true the `tools` test also fails when any tool is missing.
+
+/// Whether the environment says this is CI (CI=true or CI=1): every tool must be installed.
 pub fn required() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
@@ -19,21 +29,105 @@ pub fn find_program(name: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// The oracle, `my_print_defaults`. Under CI a missing oracle fails the test; elsewhere the test
-/// is skipped with a loud message.
-pub fn oracle() -> Option<PathBuf> {
-    match find_program("my_print_defaults") {
-        Some(p) => Some(p),
-        None if required() => panic!(
-            "my_print_defaults is not installed and CI=true: install mariadb-client (scripts/test does)"
-        ),
-        None => {
-            eprintln!(
-                "\n*** SKIPPED: my_print_defaults not found; install mariadb-client to run the oracle tests ***\n"
-            );
-            None
-        }
+/// Fails the running test: it needs `what`, which is missing.
+#[track_caller]
+pub fn missing(what: &str, install: &str) -> ! {
+    panic!(
+        "{what} is missing: {install}. This test needs it and was asked to run \
+         (--include-ignored, or under CI); scripts/test installs it and runs every test"
+    )
+}
+
+/// The program `name` from the Debian package `package`; fails the test when it is missing.
+#[track_caller]
+pub fn program(name: &str, package: &str) -> PathBuf {
+    match find_program(name) {
+        Some(p) => p,
+        None => missing(name, &format!("install {package}")),
     }
+}
+
+/// The oracle, MariaDB's `my_print_defaults` (mariadb-client).
+#[track_caller]
+pub fn oracle() -> PathBuf {
+    program("my_print_defaults", "mariadb-client")
+}
+
+/// util-linux `script`, to run a command on a pseudo-terminal (bsdutils).
+#[track_caller]
+pub fn script() -> PathBuf {
+    program("script", "bsdutils")
+}
+
+/// openssl, for certificates rcgen cannot make.
+#[track_caller]
+pub fn openssl() -> PathBuf {
+    program("openssl", "openssl")
+}
+
+/// The system CA bundle (ca-certificates).
+#[track_caller]
+pub fn system_bundle() -> PathBuf {
+    match mycnf_secure::cert::store::system_bundle_path() {
+        Some(p) => p,
+        None => missing("the system CA bundle", "install ca-certificates"),
+    }
+}
+
+/// A Python that can `import pymysql`: $MYCNF_TEST_PYTHON, else the project's .venv (which
+/// scripts/test creates).
+fn find_pymysql() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("MYCNF_TEST_PYTHON").map(PathBuf::from),
+        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python")),
+    ];
+    candidates.into_iter().flatten().find(|p| {
+        Command::new(p)
+            .args(["-c", "import pymysql"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+/// The Python with PyMySQL; fails the test when there is none.
+#[track_caller]
+pub fn pymysql_python() -> PathBuf {
+    match find_pymysql() {
+        Some(p) => p,
+        None => missing(
+            "PyMySQL",
+            "set MYCNF_TEST_PYTHON to a Python that can `import pymysql` (scripts/test creates .venv)",
+        ),
+    }
+}
+
+/// Every tool some ignored test needs, with what provides it, and whether it is here.
+pub fn tools() -> Vec<(&'static str, &'static str, bool)> {
+    let programs = [
+        ("my_print_defaults", "mariadb-client"),
+        ("mariadb", "mariadb-client"),
+        ("mariadb-dump", "mariadb-client"),
+        ("mariadb-admin", "mariadb-client"),
+        ("mariadbd", "mariadb-server"),
+        ("mariadb-install-db", "mariadb-server"),
+        ("script", "bsdutils"),
+        ("openssl", "openssl"),
+    ];
+    let mut v: Vec<_> = programs
+        .iter()
+        .map(|&(name, package)| (name, package, find_program(name).is_some()))
+        .collect();
+    v.push((
+        "the system CA bundle",
+        "ca-certificates",
+        mycnf_secure::cert::store::system_bundle_path().is_some(),
+    ));
+    v.push((
+        "PyMySQL",
+        "$MYCNF_TEST_PYTHON or .venv (scripts/test)",
+        find_pymysql().is_some(),
+    ));
+    v
 }
 
 pub fn fixtures() -> PathBuf {
