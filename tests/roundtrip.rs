@@ -15,7 +15,7 @@
 //! - a replaced line's indentation dropped;
 //! - a second empty line before an appended group when the file already ends with one.
 //!
-//! It also found a real one, kept as `known_bug_replacing_an_empty_value_at_the_line_end_panics`.
+//! It also found a real one, now fixed: `replacing_an_empty_value_at_the_line_end_writes_the_new_value`.
 
 mod common;
 
@@ -286,15 +286,7 @@ fn ops_for(doc: &Document, seeds: &[Seed]) -> Vec<(Op, Vec<NameValue>)> {
     let option_lines: Vec<usize> = (0..doc.lines().len())
         .filter(|&i| doc.lines()[i].kind == LineKind::Option)
         .collect();
-    // Known bug: see `known_bug_replacing_an_empty_value_at_the_line_end_panics`. Such lines are
-    // still generated (kept, commented out, inserted after), just not replaced.
-    let replaceable = |i: usize| match &doc.entry(&doc.lines()[i]) {
-        Entry::Option(o) => o
-            .value
-            .as_ref()
-            .is_none_or(|v| v.raw.start <= body(doc, i).len()),
-        _ => false,
-    };
+    let replaceable = |i: usize| matches!(doc.entry(&doc.lines()[i]), Entry::Option(_));
     let mut taken = Vec::new();
     let mut ops = Vec::new();
     for seed in seeds {
@@ -595,14 +587,11 @@ proptest! {
     }
 }
 
-/// Known bug (src/optfile/edit.rs, `Op::ReplaceOption`): on an option line whose value is empty
-/// and followed only by blanks and the line ending (`ssl-ca=` + LF), the value span starts past
-/// the line's body and `apply` panics slicing it; `mycnf-secure add-ca` on such a file panics
-/// the same way. Found by the edit property above, which skips replacing such lines for now.
-/// When this test fails, the bug is fixed: remove `should_panic` and the skip in `ops_for`.
+/// Found by the edit property above: on an option line whose value is empty and followed only by
+/// blanks and the line ending (`ssl-ca=` + LF), the value span starts past the line's body;
+/// replacing it once panicked (and so did `mycnf-secure add-ca` on such a file).
 #[test]
-#[should_panic(expected = "out of range for slice")]
-fn known_bug_replacing_an_empty_value_at_the_line_end_panics() {
+fn replacing_an_empty_value_at_the_line_end_writes_the_new_value() {
     let doc = Document::parse(b"[client]\nssl-ca=\n".to_vec());
     let edited = edit::apply(
         &doc,

@@ -388,7 +388,10 @@ fn replacement(
                 new.extend_from_slice(&body[..o.name.start]);
                 new.extend_from_slice(name.as_bytes());
                 match &o.value {
-                    Some(v) => new.extend_from_slice(&body[o.name.end..v.raw.start]),
+                    // An empty value's span may start past the body (`name=` + line ending).
+                    Some(v) => {
+                        new.extend_from_slice(&body[o.name.end..v.raw.start.min(body.len())])
+                    }
                     None => new.extend_from_slice(style.separator.as_bytes()),
                 }
                 new.extend_from_slice(value);
