@@ -24,6 +24,10 @@ pub struct OptionRecord<'a> {
     pub file: &'a Path,
     /// The reader's line number (reader lines: a physical line over 4094 bytes counts twice).
     pub line: usize,
+    /// The file's own line number (its physical line).
+    pub physical: usize,
+    /// The reader line, as read (line ending included).
+    pub raw: &'a [u8],
     pub depth: u32,
     /// The group name as written in the header (trailing blanks removed).
     pub group: &'a [u8],
@@ -285,11 +289,17 @@ impl<'g, V: Visitor> Reader<'g, V> {
     fn read_stream<R: Read>(&mut self, file: R, path: &Path, depth: u32) -> Result<(), Fatal> {
         let mut lines = LineBuffer::new(file);
         let mut line_no = 0usize;
+        let mut physical = 0usize;
+        let mut continued = false;
         // None: no group header yet; Some(true): a wanted group.
         let mut in_group: Option<bool> = None;
         let mut group: Vec<u8> = Vec::new();
         while let Some(line) = lines.next_line() {
             line_no += 1;
+            if !continued {
+                physical += 1;
+            }
+            continued = !line.ends_with(b"\n");
             let s = lex::content_of(line);
             let first = s.iter().position(|&b| !lex::is_space(b));
             let Some(p) = first else { continue };
@@ -361,6 +371,8 @@ impl<'g, V: Visitor> Reader<'g, V> {
                         self.visitor.option(&OptionRecord {
                             file: path,
                             line: line_no,
+                            physical,
+                            raw: line,
                             depth,
                             group: &group,
                             name: &s[o.name],

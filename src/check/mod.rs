@@ -2,21 +2,26 @@
 //! permissions, the TLS posture every client family really gets from the whole read chain, and
 //! portability to the strict INI readers. Findings have stable codes (docs/check-rules.md).
 //!
-//! Pure apart from reading the files of the chain; it never prints.
+//! One read of the chain feeds the posture rules as it goes; then each file is parsed once for
+//! its own rules. Linear in the size of the files; findings are capped per rule and file.
+//! It never prints.
 
 mod posture;
 mod syntax;
 
-use std::collections::BTreeMap;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::cert::TrustStore;
-use crate::chain::{self, ChainFile, GroupSet, Notice, OptionCollector, Reader};
+use crate::chain::{self, ChainFile, GroupSet, Notice, OptionRecord, Reader, Visitor};
 use crate::clients::{self, Target};
 pub use crate::diagnostic::{Finding, Related, Severity};
 use crate::optfile::Document;
+
+/// At most this many findings of one rule in one file; then one that says how many more.
+pub const PER_RULE_AND_FILE: usize = 100;
 
 /// The result of a check.
 #[derive(Debug, Clone, Serialize)]
@@ -59,129 +64,104 @@ pub struct CheckInput<'a> {
     pub home: Option<&'a Path>,
 }
 
-/// The documents read so far, by path: findings get their source lines from here.
-#[derive(Default)]
-pub(crate) struct Sources {
-    docs: BTreeMap<PathBuf, Document>,
+/// What one read of the chain gives the check: the files and the reader's messages, each once,
+/// and the options, to the posture rules (only until a fatal error stops the clients).
+struct Collect<'p> {
+    posture: &'p mut posture::Posture,
+    live: bool,
+    files: Vec<PathBuf>,
+    seen_files: HashSet<PathBuf>,
+    notices: Vec<Notice>,
+    seen_notices: HashSet<String>,
 }
 
-impl Sources {
-    fn doc(&mut self, path: &Path) -> Option<&Document> {
-        if !self.docs.contains_key(path) {
-            let bytes = std::fs::read(path).ok()?;
-            self.docs.insert(path.to_path_buf(), Document::parse(bytes));
+impl Visitor for Collect<'_> {
+    fn option(&mut self, r: &OptionRecord<'_>) {
+        if self.live {
+            self.posture.option(r);
         }
-        self.docs.get(path)
     }
 
-    /// A finding at the reader's line `reader_line` of `path` (what the chain reader reports).
-    pub(crate) fn at_reader(
-        &mut self,
-        code: &'static str,
-        severity: Severity,
-        message: String,
-        path: &Path,
-        reader_line: usize,
-        hint: Option<String>,
-    ) -> Finding {
-        let line = self
-            .doc(path)
-            .map_or(reader_line, |d| d.physical_line(reader_line));
-        self.at(code, severity, message, path, line, hint)
+    fn notice(&mut self, notice: Notice) {
+        if self.seen_notices.insert(format!("{notice:?}")) {
+            self.notices.push(notice);
+        }
     }
 
-    /// A finding at `line` of `path`, its column and caret on the line's content.
-    pub(crate) fn at(
-        &mut self,
-        code: &'static str,
-        severity: Severity,
-        message: String,
-        path: &Path,
-        line: usize,
-        hint: Option<String>,
-    ) -> Finding {
-        let raw = self
-            .doc(path)
-            .and_then(|d| {
-                d.lines()
-                    .get(line.wrapping_sub(1))
-                    .map(|l| d.raw(l).to_vec())
-            })
-            .unwrap_or_default();
-        Finding::on_line(code, severity, message, path, line, &raw, hint)
+    fn file(&mut self, path: &Path, _depth: u32) {
+        if self.seen_files.insert(path.to_path_buf()) {
+            self.files.push(path.to_path_buf());
+        }
     }
-}
-
-/// A finding about a whole file (no line).
-pub(crate) fn on_file(
-    code: &'static str,
-    severity: Severity,
-    message: String,
-    path: Option<&Path>,
-    hint: Option<String>,
-) -> Finding {
-    Finding::on_file(code, severity, message, path, hint)
 }
 
 /// Runs every rule.
 pub fn check(input: &CheckInput<'_>) -> CheckReport {
     let set = GroupSet::new(clients::all_client_groups(), None);
     let home = input.home.map(Path::to_path_buf);
-    let mut reader = Reader::new(&set, OptionCollector::default()).with_home(home.clone());
-    let _ = chain::read_chain(&mut reader, &input.files);
-    let collected = reader.into_visitor();
-
+    let mut posture = posture::Posture::new(input.target);
+    let mut collect = Collect {
+        posture: &mut posture,
+        live: true,
+        files: Vec::new(),
+        seen_files: HashSet::new(),
+        notices: Vec::new(),
+        seen_notices: HashSet::new(),
+    };
     // Every file is checked even when an earlier one is fatal for the clients (which then stop
-    // reading): each top-level file is read on its own for its includes.
-    let mut sources = Sources::default();
-    let mut findings = Vec::new();
-    let mut files: Vec<PathBuf> = Vec::new();
-    let mut notices = collected.notices.clone();
+    // reading): each top-level file is read in turn, its options counted only while the
+    // clients would still be reading.
     for top in &input.files {
-        let mut one = Reader::new(&set, OptionCollector::default()).with_home(home.clone());
-        let _ = chain::read_chain(&mut one, std::slice::from_ref(top));
-        let one = one.into_visitor();
-        for f in one.files {
-            if !files.contains(&f) {
-                files.push(f);
-            }
-        }
-        for n in one.notices {
-            if !notices.contains(&n) {
-                notices.push(n);
-            }
+        let mut reader = Reader::new(&set, collect).with_home(home.clone());
+        let fatal = chain::read_chain(&mut reader, std::slice::from_ref(top)).is_err();
+        collect = reader.into_visitor();
+        if fatal {
+            collect.live = false;
         }
     }
+    let Collect {
+        mut files, notices, ..
+    } = collect;
+    let mut findings = Vec::new();
+    let mut located: Vec<(&Notice, PathBuf, usize)> = Vec::new();
     for notice in &notices {
-        if let Some(f) = notice_finding(notice, &mut sources) {
-            if let Some(p) = &f.file
-                && !files.contains(p)
-            {
-                files.push(p.clone());
+        match notice_finding(notice) {
+            Some(Ok(f)) => {
+                if let Some(p) = &f.file
+                    && !files.contains(p)
+                {
+                    files.push(p.clone());
+                }
+                findings.push(f);
             }
-            findings.push(f);
+            Some(Err((path, line))) => located.push((notice, path, line)),
+            None => {}
         }
     }
     for path in &files {
-        syntax::check_file(path, &mut sources, &mut findings);
+        let Ok(bytes) = std::fs::read(path) else {
+            continue;
+        };
+        let doc = Document::parse(bytes);
+        syntax::check_file(path, &doc, &mut findings);
+        for (notice, _, line) in located.iter().filter(|(_, p, _)| p == path) {
+            findings.push(at_reader_line(notice, path, &doc, *line));
+        }
     }
-    posture::check_posture(
-        input,
-        &collected.options,
-        &files,
-        &mut sources,
-        &mut findings,
-    );
-
+    findings.extend(posture.finish(input, &files));
     findings
         .sort_by(|a, b| (&a.file, a.line, a.col, a.code).cmp(&(&b.file, b.line, b.col, b.code)));
     findings.dedup_by(|a, b| a.code == b.code && a.file == b.file && a.line == b.line);
-    CheckReport { files, findings }
+    CheckReport {
+        files,
+        findings: crate::diagnostic::cap(findings, PER_RULE_AND_FILE),
+    }
 }
 
-fn notice_finding(notice: &Notice, sources: &mut Sources) -> Option<Finding> {
+/// A finding for a reader message: whole, or (`Err`) to be placed at a reader line of a file.
+fn notice_finding(notice: &Notice) -> Option<Result<Finding, (PathBuf, usize)>> {
     Some(match notice {
-        Notice::WorldWritable { path } => on_file(
+        Notice::WorldWritable { path } => Ok(Finding::on_file(
             "MC201",
             Severity::Error,
             format!(
@@ -190,14 +170,33 @@ fn notice_finding(notice: &Notice, sources: &mut Sources) -> Option<Finding> {
             ),
             Some(path),
             Some(format!("chmod o-w {}", path.display())),
-        ),
-        Notice::CantReadDir {
-            dir,
-            reason,
-            path,
-            line,
-            ..
-        } => sources.at_reader(
+        )),
+        Notice::RequiredFileMissing { path } => Ok(Finding::on_file(
+            "MC118",
+            Severity::Error,
+            format!("{} does not exist or cannot be read", path.display()),
+            Some(path),
+            None,
+        )),
+        Notice::CantReadDir { path, line, .. } | Notice::DepthLimit { path, line, .. } => {
+            Err((path.clone(), *line))
+        }
+        // The per-file rules report these with more detail.
+        Notice::WrongGroup { .. }
+        | Notice::OptionWithoutGroup { .. }
+        | Notice::WrongDirective { .. } => return None,
+    })
+}
+
+/// The finding for a reader message about the reader's line `line` of `path`.
+fn at_reader_line(notice: &Notice, path: &Path, doc: &Document, line: usize) -> Finding {
+    let n = doc.physical_line(line);
+    let raw = doc
+        .lines()
+        .get(n.wrapping_sub(1))
+        .map_or(&[][..], |l| doc.raw(l));
+    match notice {
+        Notice::CantReadDir { dir, reason, .. } => Finding::on_line(
             "MC106",
             Severity::Error,
             format!(
@@ -205,30 +204,21 @@ fn notice_finding(notice: &Notice, sources: &mut Sources) -> Option<Finding> {
                 dir.display()
             ),
             path,
-            *line,
+            n,
+            raw,
             Some(
                 "in a top-level file this stops every client; create the folder or remove the line"
                     .into(),
             ),
         ),
-        Notice::DepthLimit { path, line, .. } => sources.at_reader(
+        _ => Finding::on_line(
             "MC117",
             Severity::Warning,
-            "include depth limit (10) reached: this directive is skipped".into(),
+            "include depth limit (10) reached: this directive is skipped",
             path,
-            *line,
+            n,
+            raw,
             Some("an include loop? the reader has no cycle detection".into()),
         ),
-        Notice::RequiredFileMissing { path } => on_file(
-            "MC118",
-            Severity::Error,
-            format!("{} does not exist or cannot be read", path.display()),
-            Some(path),
-            None,
-        ),
-        // The per-file rules report these with more detail.
-        Notice::WrongGroup { .. }
-        | Notice::OptionWithoutGroup { .. }
-        | Notice::WrongDirective { .. } => return None,
-    })
+    }
 }

@@ -1,40 +1,76 @@
 //! TLS rules on the effective options of the whole chain, per client family: the last
-//! occurrence wins across groups and files.
+//! occurrence wins across groups and files. Fed one option at a time as the chain is read, so
+//! memory does not grow with the files: what a rule needs later is the last line of each
+//! option per family.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use super::{CheckInput, Finding, Related, Severity, Sources, on_file};
+use super::{CheckInput, Finding, Severity};
+use crate::chain::OptionRecord;
 use crate::clients::{Booleans, Family, Profile, Target, group, names, opt};
-use crate::optfile::{Opt, in_groups};
+use crate::optfile::Opt;
 
-/// A finding on the line of option `o` (reader line numbers turned into the file's own).
-fn finding_at(
-    sources: &mut Sources,
-    code: &'static str,
-    severity: Severity,
-    message: String,
-    o: &Opt,
-    hint: &str,
-) -> Finding {
-    sources.at_reader(
-        code,
-        severity,
-        message,
-        &o.file,
-        o.line,
-        Some(hint.to_string()).filter(|h| !h.is_empty()),
-    )
+/// An option line kept for a rule: the option (its `line` is the file's own line number) and
+/// the line as read.
+#[derive(Clone)]
+struct Seen {
+    opt: Opt,
+    raw: Vec<u8>,
 }
 
-fn last<'a>(opts: &[&'a Opt], canonical: &str) -> Option<&'a Opt> {
-    opts.iter().rev().find(|o| o.name.is(canonical)).copied()
+impl Seen {
+    fn finding(
+        &self,
+        code: &'static str,
+        severity: Severity,
+        message: String,
+        hint: &str,
+    ) -> Finding {
+        Finding::on_line(
+            code,
+            severity,
+            message,
+            &self.opt.file,
+            self.opt.line,
+            &self.raw,
+            Some(hint.to_string()).filter(|h| !h.is_empty()),
+        )
+    }
+
+    fn value(&self) -> String {
+        self.opt.value_str()
+    }
+
+    fn shown(&self) -> String {
+        self.opt.display()
+    }
 }
 
-fn value(o: &Opt) -> String {
-    o.value
-        .as_deref()
-        .map(|v| String::from_utf8_lossy(v).into_owned())
-        .unwrap_or_default()
+/// The options whose last line per family the rules judge.
+const TRACKED: [&str; 5] = [
+    opt::SSL_CA,
+    opt::SSL_CAPATH,
+    opt::SSL_MODE,
+    opt::SSL,
+    opt::SSL_VERIFY_SERVER_CERT,
+];
+
+/// One family of command-line clients, as the rules follow it.
+struct Track {
+    profile: &'static Profile,
+    last: HashMap<&'static str, Seen>,
+}
+
+/// The rules' state while the chain is read.
+pub(crate) struct Posture {
+    mysql: bool,
+    mariadb: bool,
+    families: Vec<Track>,
+    host: Option<String>,
+    file: Option<Arc<Path>>,
+    pub(crate) findings: Vec<Finding>,
 }
 
 fn mode_rank(m: &str) -> u8 {
@@ -48,172 +84,6 @@ fn mode_rank(m: &str) -> u8 {
     }
 }
 
-pub(crate) fn check_posture(
-    input: &CheckInput<'_>,
-    opts: &[Opt],
-    read: &[PathBuf],
-    sources: &mut Sources,
-    out: &mut Vec<Finding>,
-) {
-    let mysql = input.target != Target::Mariadb;
-    let mariadb = input.target != Target::Mysql;
-    let at = finding_at;
-
-    let mysql_cli = Family::MysqlCli.profile();
-    let mariadb_cli = Family::MariadbCli113.profile();
-    let connector_c = Family::ConnectorC.profile();
-    stoppers(mysql, mariadb, opts, sources, out);
-    if mariadb {
-        for o in connector_c.visible(opts) {
-            if o.name.is(opt::SSL_VERIFY_SERVER_CERT) {
-                verify_server_cert_value(o, sources, out);
-            }
-        }
-    }
-    for o in in_groups(opts, &[group::CLIENT]) {
-        if !o.name.loose
-            && names::LOWERS_ORACLE_LIBRARY_MODE
-                .iter()
-                .any(|n| o.name.is(n))
-        {
-            out.push(at(sources, "MC309", Severity::Warning, format!("`{}` in [client] makes Oracle's client library lower an application's TLS mode to PREFERRED", o.raw_name), o, "move it to the group of the program that needs it"));
-        }
-    }
-
-    // The effective posture per family.
-    let mut any_tls = false;
-    let mut families: Vec<&Profile> = Vec::new();
-    if mysql {
-        families.push(mysql_cli);
-    }
-    if mariadb {
-        families.push(mariadb_cli);
-    }
-    let mut checked_cas: Vec<PathBuf> = Vec::new();
-    for profile in families {
-        let family = family_name(profile);
-        let uses_ssl_mode = profile.knows(opt::SSL_MODE);
-        let g = in_groups(opts, profile.groups);
-        let ca = last(&g, opt::SSL_CA).filter(|o| o.name.negation.is_none());
-        let capath = last(&g, opt::SSL_CAPATH);
-        let mode = if uses_ssl_mode {
-            last(&g, opt::SSL_MODE)
-        } else {
-            None
-        };
-        let ssl = last(&g, opt::SSL);
-        let verify = last(&g, opt::SSL_VERIFY_SERVER_CERT);
-        if ca.is_some() || mode.is_some() || verify.is_some() || capath.is_some() {
-            any_tls = true;
-        }
-        if let Some(o) = mode {
-            let m = value(o).to_ascii_uppercase();
-            if m == "DISABLED" {
-                out.push(at(
-                    sources,
-                    "MC302",
-                    Severity::Error,
-                    format!("ssl-mode=DISABLED: {family} connect without TLS"),
-                    o,
-                    "remove it, or use mycnf-secure add-ca",
-                ));
-            } else if (m == "REQUIRED" || m == "PREFERRED") && ca.is_some() {
-                out.push(at(
-                    sources,
-                    "MC303",
-                    Severity::Error,
-                    format!(
-                        "ssl-mode={m} with ssl-ca: MySQL clients ignore the CA and verify nothing"
-                    ),
-                    o,
-                    "use VERIFY_CA or VERIFY_IDENTITY",
-                ));
-            } else if m.starts_with("VERIFY") && ca.is_none() && capath.is_none() {
-                out.push(at(
-                    sources,
-                    "MC304",
-                    Severity::Error,
-                    format!("ssl-mode={m} without ssl-ca: there is no CA to verify against"),
-                    o,
-                    "add ssl-ca=/absolute/path/ca.pem",
-                ));
-            }
-        }
-        if let Some(o) = ssl
-            && !profile.booleans.is_on(&o.name, o.value.as_deref())
-        {
-            out.push(at(
-                sources,
-                "MC302",
-                Severity::Error,
-                format!("`{}`: {family} connect without TLS", o.raw_name),
-                o,
-                "remove it",
-            ));
-        }
-        if let Some(o) = ca
-            && !checked_cas.contains(&o.file.join(value(o)))
-        {
-            checked_cas.push(o.file.join(value(o)));
-            ca_file(input, o, sources, out);
-        }
-        // An override that weakens an earlier line of the same option.
-        for canonical in [opt::SSL_MODE, opt::SSL_VERIFY_SERVER_CERT, opt::SSL] {
-            if canonical == opt::SSL_MODE && !uses_ssl_mode {
-                continue;
-            }
-            let lines: Vec<&Opt> = g.iter().copied().filter(|o| o.name.is(canonical)).collect();
-            for pair in lines.windows(2) {
-                let (a, b) = (pair[0], pair[1]);
-                let weaker = match canonical {
-                    opt::SSL_MODE => mode_rank(&value(b)) < mode_rank(&value(a)),
-                    _ => {
-                        profile.booleans.is_on(&a.name, a.value.as_deref())
-                            && !profile.booleans.is_on(&b.name, b.value.as_deref())
-                    }
-                };
-                if weaker {
-                    let mut f = at(
-                        sources,
-                        "MC310",
-                        Severity::Error,
-                        format!(
-                            "`{}{}` overrides an earlier, stronger `{}{}` for {family}",
-                            b.raw_name,
-                            b.value
-                                .as_deref()
-                                .map(|v| format!("={}", String::from_utf8_lossy(v)))
-                                .unwrap_or_default(),
-                            a.raw_name,
-                            a.value
-                                .as_deref()
-                                .map(|v| format!("={}", String::from_utf8_lossy(v)))
-                                .unwrap_or_default()
-                        ),
-                        b,
-                        "the last occurrence wins across groups and files; remove the later line",
-                    );
-                    f.related = Some(Related {
-                        file: a.file.to_path_buf(),
-                        line: a.line,
-                        note: "the line it cancels".into(),
-                    });
-                    out.push(f);
-                }
-            }
-        }
-    }
-    // Connections on this machine (no host, localhost, a loopback address) need no TLS.
-    let host = last(&in_groups(opts, mariadb_cli.groups), opt::HOST).map(value);
-    let remote = host.as_deref().is_some_and(|h| {
-        !matches!(h.trim(), "" | "localhost" | "127.0.0.1" | "::1") && !h.starts_with("127.")
-    });
-    if !any_tls && remote {
-        let file = read.last().map(PathBuf::as_path);
-        out.push(on_file("MC301", Severity::Warning, format!("no TLS options for the remote host {}: clients use TLS only if the server offers it and verify nothing (a plaintext fallback is possible)", host.as_deref().unwrap_or_default()), file, Some("mycnf-secure add-ca CA.pem".into())));
-    }
-}
-
 /// The name rules use for a family of command-line clients.
 fn family_name(p: &Profile) -> &'static str {
     match p.family {
@@ -222,79 +92,254 @@ fn family_name(p: &Profile) -> &'static str {
     }
 }
 
-/// Lines that stop a family of command-line clients from starting.
-fn stoppers(
-    mysql: bool,
-    mariadb: bool,
-    opts: &[Opt],
-    sources: &mut Sources,
-    out: &mut Vec<Finding>,
-) {
-    if mariadb {
-        let p = Family::MariadbCli113.profile();
-        for o in in_groups(opts, p.groups) {
-            if p.stops_on(&o.name) {
-                out.push(finding_at(sources, "MC306", Severity::Error, format!("`{}` stops every MariaDB client: unknown variable", o.raw_name), o, "write it as loose-ssl-mode (MySQL reads it, MariaDB warns and goes on), or move it to a file only MySQL clients read"));
-            }
+impl Posture {
+    pub(crate) fn new(target: Target) -> Posture {
+        let mysql = target != Target::Mariadb;
+        let mariadb = target != Target::Mysql;
+        let mut families = Vec::new();
+        if mysql {
+            families.push(Family::MysqlCli);
+        }
+        if mariadb {
+            families.push(Family::MariadbCli113);
+        }
+        Posture {
+            mysql,
+            mariadb,
+            families: families
+                .into_iter()
+                .map(|f| Track {
+                    profile: f.profile(),
+                    last: HashMap::new(),
+                })
+                .collect(),
+            host: None,
+            file: None,
+            findings: Vec::new(),
         }
     }
-    if mysql {
-        let p = Family::MysqlCli.profile();
-        for o in in_groups(opts, p.groups) {
-            if p.stops_on(&o.name) {
-                out.push(finding_at(
-                    sources,
-                    "MC307",
+
+    fn seen(&mut self, r: &OptionRecord<'_>) -> Seen {
+        let file = match &self.file {
+            Some(f) if **f == *r.file => f.clone(),
+            _ => {
+                let f: Arc<Path> = Arc::from(r.file);
+                self.file = Some(f.clone());
+                f
+            }
+        };
+        let raw = &r.raw[..r.raw.len().min(crate::diagnostic::MAX_SOURCE + 2)];
+        Seen {
+            opt: Opt::new(r.group, r.name, r.value, file, r.physical),
+            raw: raw.to_vec(),
+        }
+    }
+
+    /// One option of the chain, in reading order.
+    pub(crate) fn option(&mut self, r: &OptionRecord<'_>) {
+        let is_host = r.name.windows(4).any(|w| w.eq_ignore_ascii_case(b"host"))
+            && crate::optfile::OptionName::parse(r.name).is(opt::HOST);
+        if !is_host && !names::is_tls_related(r.name) {
+            return;
+        }
+        let s = self.seen(r);
+        let group = s.opt.group.as_str();
+        if is_host {
+            if Family::MariadbCli113.profile().reads_group(group) {
+                self.host = Some(s.value());
+            }
+            return;
+        }
+        self.stoppers(&s);
+        let name = &s.opt.name;
+        let connector_c = Family::ConnectorC.profile();
+        if self.mariadb
+            && connector_c.reads_group(group)
+            && connector_c.sees(name)
+            && name.is(opt::SSL_VERIFY_SERVER_CERT)
+        {
+            self.verify_server_cert_value(&s);
+        }
+        if group == group::CLIENT
+            && !name.loose
+            && names::LOWERS_ORACLE_LIBRARY_MODE.iter().any(|n| name.is(n))
+        {
+            self.findings.push(s.finding("MC309", Severity::Warning, format!("`{}` in [client] makes Oracle's client library lower an application's TLS mode to PREFERRED", s.opt.raw_name), "move it to the group of the program that needs it"));
+        }
+        let Some(canonical) = TRACKED.iter().find(|c| name.is(c)) else {
+            return;
+        };
+        let mut weaker = Vec::new();
+        for t in &mut self.families {
+            if !t.profile.reads_group(group) {
+                continue;
+            }
+            if let Some(prev) = t.last.get(canonical)
+                && overrides_weaker(t.profile, canonical, prev, &s)
+            {
+                weaker.push((family_name(t.profile), prev.clone()));
+            }
+            t.last.insert(canonical, s.clone());
+        }
+        for (family, prev) in weaker {
+            let f = s
+                .finding(
+                    "MC310",
                     Severity::Error,
                     format!(
-                        "`{}` stops MySQL 8.0+ clients: the option was removed",
-                        o.raw_name
+                        "`{}` overrides an earlier, stronger `{}` for {family}",
+                        s.shown(),
+                        prev.shown()
                     ),
-                    o,
-                    "put MariaDB-only options in [client-mariadb]",
+                    "the last occurrence wins across groups and files; remove the later line",
+                )
+                .with_related(&prev.opt.file, prev.opt.line, "the line it cancels");
+            self.findings.push(f);
+        }
+    }
+
+    /// Lines that stop a family of command-line clients from starting.
+    fn stoppers(&mut self, s: &Seen) {
+        let group = s.opt.group.as_str();
+        let mariadb = Family::MariadbCli113.profile();
+        if self.mariadb && mariadb.reads_group(group) && mariadb.stops_on(&s.opt.name) {
+            self.findings.push(s.finding("MC306", Severity::Error, format!("`{}` stops every MariaDB client: unknown variable", s.opt.raw_name), "write it as loose-ssl-mode (MySQL reads it, MariaDB warns and goes on), or move it to a file only MySQL clients read"));
+        }
+        let mysql = Family::MysqlCli.profile();
+        if self.mysql && mysql.reads_group(group) && mysql.stops_on(&s.opt.name) {
+            self.findings.push(s.finding(
+                "MC307",
+                Severity::Error,
+                format!(
+                    "`{}` stops MySQL 8.0+ clients: the option was removed",
+                    s.opt.raw_name
+                ),
+                "put MariaDB-only options in [client-mariadb]",
+            ));
+        }
+    }
+
+    /// `ssl-verify-server-cert` is on only when both readers of it agree: MariaDB programs
+    /// (`my_getopt`) and Connector/C applications (`atoi`).
+    fn verify_server_cert_value(&mut self, s: &Seen) {
+        let o = &s.opt;
+        let v = o.value.as_deref();
+        let cli = Booleans::GetOpt.is_on(&o.name, v);
+        let lib = Booleans::Atoi.is_on(&o.name, v);
+        if cli && lib {
+            return;
+        }
+        let shown = match v {
+            Some(_) => o.display(),
+            None => format!("{} with no value", o.raw_name),
+        };
+        let onoff = |b: bool| if b { "on" } else { "off" };
+        self.findings.push(s.finding(
+            "MC308",
+            Severity::Error,
+            format!(
+                "`{shown}`: MariaDB programs read it as {} and Connector/C applications as {}, so some clients are left without verification",
+                onoff(cli),
+                onoff(lib)
+            ),
+            "write ssl-verify-server-cert=1",
+        ));
+    }
+
+    /// The rules on the effective options, once the chain is read. `read` is the files read.
+    pub(crate) fn finish(mut self, input: &CheckInput<'_>, read: &[PathBuf]) -> Vec<Finding> {
+        let mut any_tls = false;
+        let mut checked_cas: Vec<PathBuf> = Vec::new();
+        let families = std::mem::take(&mut self.families);
+        for t in &families {
+            let family = family_name(t.profile);
+            let last = |c: &str| t.last.get(c);
+            let ca = last(opt::SSL_CA).filter(|s| s.opt.name.negation.is_none());
+            let capath = last(opt::SSL_CAPATH);
+            let mode = last(opt::SSL_MODE).filter(|_| t.profile.knows(opt::SSL_MODE));
+            let verify = last(opt::SSL_VERIFY_SERVER_CERT);
+            any_tls |= ca.is_some() || mode.is_some() || verify.is_some() || capath.is_some();
+            if let Some(s) = mode {
+                self.mode_rules(family, s, ca.is_some() || capath.is_some(), ca.is_some());
+            }
+            if let Some(s) = last(opt::SSL)
+                && !t
+                    .profile
+                    .booleans
+                    .is_on(&s.opt.name, s.opt.value.as_deref())
+            {
+                self.findings.push(s.finding(
+                    "MC302",
+                    Severity::Error,
+                    format!("`{}`: {family} connect without TLS", s.opt.raw_name),
+                    "remove it",
                 ));
             }
+            if let Some(s) = ca {
+                let key = s.opt.file.join(s.value());
+                if !checked_cas.contains(&key) {
+                    checked_cas.push(key);
+                    self.findings.extend(ca_file(input, s));
+                }
+            }
+        }
+        // Connections on this machine (no host, localhost, a loopback address) need no TLS.
+        let remote = self.host.as_deref().is_some_and(|h| {
+            !matches!(h.trim(), "" | "localhost" | "127.0.0.1" | "::1") && !h.starts_with("127.")
+        });
+        if !any_tls && remote {
+            let file = read.last().map(PathBuf::as_path);
+            self.findings.push(Finding::on_file("MC301", Severity::Warning, format!("no TLS options for the remote host {}: clients use TLS only if the server offers it and verify nothing (a plaintext fallback is possible)", self.host.as_deref().unwrap_or_default()), file, Some("mycnf-secure add-ca CA.pem".into())));
+        }
+        self.findings
+    }
+
+    fn mode_rules(&mut self, family: &str, s: &Seen, any_ca: bool, ca: bool) {
+        let m = s.value().to_ascii_uppercase();
+        if m == "DISABLED" {
+            self.findings.push(s.finding(
+                "MC302",
+                Severity::Error,
+                format!("ssl-mode=DISABLED: {family} connect without TLS"),
+                "remove it, or use mycnf-secure add-ca",
+            ));
+        } else if (m == "REQUIRED" || m == "PREFERRED") && ca {
+            self.findings.push(s.finding(
+                "MC303",
+                Severity::Error,
+                format!("ssl-mode={m} with ssl-ca: MySQL clients ignore the CA and verify nothing"),
+                "use VERIFY_CA or VERIFY_IDENTITY",
+            ));
+        } else if m.starts_with("VERIFY") && !any_ca {
+            self.findings.push(s.finding(
+                "MC304",
+                Severity::Error,
+                format!("ssl-mode={m} without ssl-ca: there is no CA to verify against"),
+                "add ssl-ca=/absolute/path/ca.pem",
+            ));
         }
     }
 }
 
-/// `ssl-verify-server-cert` is on only when both readers of it agree: MariaDB programs
-/// (`my_getopt`) and Connector/C applications (`atoi`).
-fn verify_server_cert_value(o: &Opt, sources: &mut Sources, out: &mut Vec<Finding>) {
-    let v = o.value.as_deref();
-    let cli = Booleans::GetOpt.is_on(&o.name, v);
-    let lib = Booleans::Atoi.is_on(&o.name, v);
-    if cli && lib {
-        return;
+/// Whether `b`, read after `a` (the same option), weakens it for this family.
+fn overrides_weaker(p: &Profile, canonical: &str, a: &Seen, b: &Seen) -> bool {
+    match canonical {
+        opt::SSL_MODE => p.knows(opt::SSL_MODE) && mode_rank(&b.value()) < mode_rank(&a.value()),
+        opt::SSL | opt::SSL_VERIFY_SERVER_CERT => {
+            p.booleans.is_on(&a.opt.name, a.opt.value.as_deref())
+                && !p.booleans.is_on(&b.opt.name, b.opt.value.as_deref())
+        }
+        _ => false,
     }
-    let shown = match v {
-        Some(v) => format!("{}={}", o.raw_name, String::from_utf8_lossy(v)),
-        None => format!("{} with no value", o.raw_name),
-    };
-    let onoff = |b: bool| if b { "on" } else { "off" };
-    out.push(finding_at(
-        sources,
-        "MC308",
-        Severity::Error,
-        format!(
-            "`{shown}`: MariaDB programs read it as {} and Connector/C applications as {}, so some clients are left without verification",
-            onoff(cli),
-            onoff(lib)
-        ),
-        o,
-        "write ssl-verify-server-cert=1",
-    ));
 }
 
 /// The CA an `ssl-ca` line names: absolute, readable, a usable CA.
-fn ca_file(input: &CheckInput<'_>, o: &Opt, sources: &mut Sources, out: &mut Vec<Finding>) {
-    let v = value(o);
+fn ca_file(input: &CheckInput<'_>, s: &Seen) -> Option<Finding> {
+    let v = s.value();
     let path = Path::new(&v);
-    let mut at = |code, sev, msg: String, hint: &str| {
-        out.push(finding_at(sources, code, sev, msg, o, hint));
-    };
+    let at = |code, sev, msg: String, hint: &str| Some(s.finding(code, sev, msg, hint));
     if !path.is_absolute() {
-        at(
+        return at(
             "MC305",
             Severity::Error,
             format!(
@@ -302,12 +347,11 @@ fn ca_file(input: &CheckInput<'_>, o: &Opt, sources: &mut Sources, out: &mut Vec
             ),
             "write the absolute path",
         );
-        return;
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
-            at(
+            return at(
                 "MC305",
                 Severity::Error,
                 format!(
@@ -316,7 +360,6 @@ fn ca_file(input: &CheckInput<'_>, o: &Opt, sources: &mut Sources, out: &mut Vec
                 ),
                 "fix the path, or install the CA with mycnf-secure add-ca --install",
             );
-            return;
         }
     };
     let report = crate::cert::inspect(&bytes, input.now, input.store);
@@ -331,13 +374,15 @@ fn ca_file(input: &CheckInput<'_>, o: &Opt, sources: &mut Sources, out: &mut Vec
             Severity::Error,
             format!("ssl-ca={v} is not a usable CA: {why}"),
             "check it with mycnf-secure inspect-ca",
-        );
+        )
     } else if let Some(w) = report.findings.iter().find(|f| f.code == "CA302") {
         at(
             "MC305",
             Severity::Warning,
             format!("ssl-ca={v}: {}", w.message),
             "get the renewed CA before it expires",
-        );
+        )
+    } else {
+        None
     }
 }

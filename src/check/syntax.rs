@@ -1,13 +1,13 @@
 //! Per-file rules: what the reader rejects or misreads, permissions, and duplicates that the
 //! strict INI readers (PyMySQL, Connector/Python) refuse.
 
+use std::collections::HashMap;
 use std::path::Path;
 
-use super::{Finding, Related, Severity, Sources, on_file};
+use super::{Finding, Severity};
 use crate::clients::{self, group, names};
-use crate::optfile::OptionName;
 use crate::optfile::lex::{DirectiveKind, Entry};
-use crate::optfile::{Invalid, LineEnding, LineKind};
+use crate::optfile::{Document, Invalid, LineEnding, LineKind, OptionName};
 
 struct Pending {
     code: &'static str,
@@ -37,14 +37,38 @@ fn push(
     });
 }
 
-pub(crate) fn check_file(path: &Path, sources: &mut Sources, out: &mut Vec<Finding>) {
-    permissions(path, sources, out);
-    let Some(doc) = sources.doc(path).cloned() else {
-        return;
-    };
+/// The TLS option a misspelt name was probably meant to be, each distinct name judged once.
+#[derive(Default)]
+struct Typos {
+    seen: HashMap<String, Option<&'static str>>,
+}
+
+impl Typos {
+    fn meant(&mut self, canonical: &str) -> Option<&'static str> {
+        if let Some(m) = self.seen.get(canonical) {
+            return *m;
+        }
+        let m = if canonical.len() < 5 || names::TLS_OPTIONS.contains(&canonical) {
+            None
+        } else {
+            names::TLS_OPTIONS
+                .iter()
+                .filter(|k| k.len() >= 5 && k.len().abs_diff(canonical.len()) <= 2)
+                .map(|k| (strsim::damerau_levenshtein(k, canonical), *k))
+                .filter(|(d, _)| *d <= 2)
+                .min_by_key(|(d, _)| *d)
+                .map(|(_, k)| k)
+        };
+        self.seen.insert(canonical.to_string(), m);
+        m
+    }
+}
+
+pub(crate) fn check_file(path: &Path, doc: &Document, out: &mut Vec<Finding>) {
+    permissions(path, doc, out);
     let bytes = doc.bytes();
     if !bytes.is_empty() && !bytes.contains(&b'\n') && bytes.contains(&b'\r') {
-        out.push(on_file(
+        out.push(Finding::on_file(
             "MC104",
             Severity::Warning,
             format!("{} uses CR-only (old Mac) line endings: the reader sees one line and reads nothing", path.display()),
@@ -53,8 +77,9 @@ pub(crate) fn check_file(path: &Path, sources: &mut Sources, out: &mut Vec<Findi
         ));
     }
 
-    let mut headers: Vec<(Vec<u8>, usize)> = Vec::new();
-    let mut keys: Vec<(String, usize)> = Vec::new();
+    let mut headers: HashMap<Vec<u8>, usize> = HashMap::new();
+    let mut keys: HashMap<String, usize> = HashMap::new();
+    let mut typos = Typos::default();
     let mut group: Option<Vec<u8>> = None;
     let last = doc.lines().len();
     let mut pending: Vec<Pending> = Vec::new();
@@ -120,8 +145,7 @@ pub(crate) fn check_file(path: &Path, sources: &mut Sources, out: &mut Vec<Findi
                         "remove the space after `[`",
                     );
                 }
-                if let Some((_, first)) = headers.iter().find(|(h, _)| *h == name) {
-                    let first = *first;
+                if let Some(&first) = headers.get(&name) {
                     push(
                         &mut pending,
                         n,
@@ -135,7 +159,7 @@ pub(crate) fn check_file(path: &Path, sources: &mut Sources, out: &mut Vec<Findi
                         "merge the blocks into one",
                     );
                 } else {
-                    headers.push((name.clone(), n));
+                    headers.insert(name.clone(), n);
                 }
                 group = Some(name);
                 keys.clear();
@@ -202,14 +226,7 @@ pub(crate) fn check_file(path: &Path, sources: &mut Sources, out: &mut Vec<Findi
                         push(&mut pending, n, None, "MC112", Severity::Warning, "`;` starts a comment only at the beginning of a line: here it is part of the value".into(), "use `#` for a comment after a value");
                     }
                 }
-                if !names::TLS_OPTIONS.contains(&name.canonical.as_str())
-                    && let Some(best) = names::TLS_OPTIONS
-                        .iter()
-                        .filter(|k| k.len() >= 5)
-                        .min_by_key(|k| strsim::damerau_levenshtein(k, &name.canonical))
-                    && strsim::damerau_levenshtein(best, &name.canonical) <= 2
-                    && name.canonical.len() >= 5
-                {
+                if let Some(best) = typos.meant(&name.canonical) {
                     push(
                         &mut pending,
                         n,
@@ -221,8 +238,7 @@ pub(crate) fn check_file(path: &Path, sources: &mut Sources, out: &mut Vec<Findi
                     );
                 }
                 let key = String::from_utf8_lossy(name_raw).to_lowercase();
-                if let Some((_, first)) = keys.iter().find(|(k, _)| *k == key) {
-                    let first = *first;
+                if let Some(&first) = keys.get(&key) {
                     push(
                         &mut pending,
                         n,
@@ -233,7 +249,7 @@ pub(crate) fn check_file(path: &Path, sources: &mut Sources, out: &mut Vec<Findi
                         "keep one line",
                     );
                 } else {
-                    keys.push((key, n));
+                    keys.insert(key, n);
                 }
                 if group
                     .as_deref()
@@ -258,24 +274,24 @@ pub(crate) fn check_file(path: &Path, sources: &mut Sources, out: &mut Vec<Findi
         }
     }
     for p in pending {
-        let mut f = sources.at(
+        let raw = doc.lines().get(p.line - 1).map_or(&[][..], |l| doc.raw(l));
+        let mut f = Finding::on_line(
             p.code,
             p.severity,
             p.message,
             path,
             p.line,
+            raw,
             Some(p.hint).filter(|h| !h.is_empty()),
         );
-        f.related = p.related.map(|(line, note)| Related {
-            file: path.to_path_buf(),
-            line,
-            note: note.to_string(),
-        });
+        if let Some((line, note)) = p.related {
+            f = f.with_related(path, line, note);
+        }
         out.push(f);
     }
 }
 
-fn permissions(path: &Path, sources: &mut Sources, out: &mut Vec<Finding>) {
+fn permissions(path: &Path, doc: &Document, out: &mut Vec<Finding>) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -283,25 +299,24 @@ fn permissions(path: &Path, sources: &mut Sources, out: &mut Vec<Finding>) {
             return;
         };
         let mode = meta.permissions().mode() & 0o7777;
-        let Some(doc) = sources.doc(path) else { return };
+        if mode & 0o077 == 0 || path.starts_with("/etc") {
+            return;
+        }
         let secret = doc
             .lines()
             .iter()
-            .find(|l| doc.option_name(l).is_some_and(clients::is_secret))
-            .map(|l| l.number());
-        if let Some(line) = secret
-            && mode & 0o077 != 0
-            && !path.starts_with("/etc")
-        {
-            out.push(sources.at(
+            .find(|l| doc.option_name(l).is_some_and(clients::is_secret));
+        if let Some(line) = secret {
+            out.push(Finding::on_line(
                 "MC202",
                 Severity::Warning,
                 format!("a password in a file other users can read (mode {mode:04o})"),
                 path,
-                line,
+                line.number(),
+                doc.raw(line),
                 Some(format!("chmod 600 {}", path.display())),
             ));
         }
     }
-    let _ = (path, sources, out);
+    let _ = (path, doc, out);
 }
