@@ -127,43 +127,80 @@ impl Finding {
     }
 }
 
-/// Keeps at most `per_rule` findings of each code in each file; each cut is followed by one
-/// finding that says how many more there were.
-pub fn cap(findings: Vec<Finding>, per_rule: usize) -> Vec<Finding> {
-    use std::collections::HashMap;
-    let mut seen: HashMap<(&'static str, Option<PathBuf>), usize> = HashMap::new();
-    let mut out = Vec::with_capacity(findings.len().min(4096));
-    for f in findings {
-        let n = seen.entry((f.code, f.file.clone())).or_insert(0);
-        *n += 1;
-        if *n <= per_rule {
-            out.push(f);
+/// Collects findings, keeping at most `per_rule` of each code in each file: a rule that fires
+/// on every line of a large file costs neither memory nor screen. [`Findings::finish`] adds,
+/// after the last kept finding of a cut rule, one that says how many more there were.
+pub struct Findings {
+    per_rule: usize,
+    kept: Vec<Finding>,
+    /// How many findings of each code in each file were counted (few codes, few files).
+    counts: Vec<(&'static str, Option<PathBuf>, usize)>,
+}
+
+impl Findings {
+    pub fn new(per_rule: usize) -> Findings {
+        Findings {
+            per_rule,
+            kept: Vec::new(),
+            counts: Vec::new(),
         }
     }
-    let mut more: Vec<((&'static str, Option<PathBuf>), usize)> = seen
-        .into_iter()
-        .filter(|(_, n)| *n > per_rule)
-        .map(|(k, n)| (k, n - per_rule))
-        .collect();
-    more.sort();
-    for ((code, file), n) in more {
-        let last = out
+
+    /// Counts one finding of `code` in `file`; whether it is to be kept.
+    pub fn admit(&mut self, code: &'static str, file: Option<&Path>) -> bool {
+        let found = self
+            .counts
             .iter()
-            .rposition(|f| f.code == code && f.file == file)
-            .expect("a kept finding of the rule");
-        let severity = out[last].severity;
-        out.insert(
-            last + 1,
-            Finding::on_file(
-                code,
-                severity,
-                format!("… and {n} more like this in this file"),
-                file.as_deref(),
-                None,
-            ),
-        );
+            .position(|(c, f, _)| *c == code && f.as_deref() == file);
+        let i = found.unwrap_or_else(|| {
+            self.counts.push((code, file.map(Path::to_path_buf), 0));
+            self.counts.len() - 1
+        });
+        let n = &mut self.counts[i].2;
+        *n += 1;
+        *n <= self.per_rule
     }
-    out
+
+    pub fn push(&mut self, f: Finding) {
+        if self.admit(f.code, f.file.as_deref()) {
+            self.kept.push(f);
+        }
+    }
+
+    /// Keeps a finding already counted by [`Findings::admit`].
+    pub fn push_admitted(&mut self, f: Finding) {
+        self.kept.push(f);
+    }
+
+    /// The findings ordered by file, line, column and code, one per rule and line.
+    pub fn finish(self) -> Vec<Finding> {
+        let mut out = self.kept;
+        out.sort_by(|a, b| (&a.file, a.line, a.col, a.code).cmp(&(&b.file, b.line, b.col, b.code)));
+        out.dedup_by(|a, b| a.code == b.code && a.file == b.file && a.line == b.line);
+        let mut more: Vec<(&'static str, Option<PathBuf>, usize)> = self
+            .counts
+            .into_iter()
+            .filter(|(_, _, n)| *n > self.per_rule)
+            .collect();
+        more.sort();
+        for (code, file, n) in more {
+            let Some(last) = out.iter().rposition(|f| f.code == code && f.file == file) else {
+                continue;
+            };
+            let severity = out[last].severity;
+            out.insert(
+                last + 1,
+                Finding::on_file(
+                    code,
+                    severity,
+                    format!("… and {} more like this in this file", n - self.per_rule),
+                    file.as_deref(),
+                    None,
+                ),
+            );
+        }
+        out
+    }
 }
 
 /// Text from a file made safe for a terminal: lossy UTF-8, control characters escaped.
@@ -207,27 +244,36 @@ mod tests {
 
     #[test]
     fn findings_are_capped_per_rule_and_file_with_a_count() {
-        let f = |code, file: &str| {
-            Finding::on_file(code, Severity::Warning, "x", Some(Path::new(file)), None)
+        let f = |code, file: &str, line| {
+            Finding::on_line(
+                code,
+                Severity::Warning,
+                "x",
+                Path::new(file),
+                line,
+                b"k=v",
+                None,
+            )
         };
-        let mut all: Vec<Finding> = (0..5).map(|_| f("MC1", "a")).collect();
-        all.push(f("MC2", "a"));
-        all.extend((0..3).map(|_| f("MC1", "b")));
-        let capped = cap(all, 2);
-        let codes: Vec<(&str, &str)> = capped
+        let mut sink = Findings::new(2);
+        (1..=5).for_each(|n| sink.push(f("MC1", "a", n)));
+        sink.push(f("MC2", "a", 9));
+        (1..=3).for_each(|n| sink.push(f("MC1", "b", n)));
+        let capped: Vec<(&str, usize, &str)> = sink
+            .finish()
             .iter()
-            .map(|f| (f.code, f.message.as_str()))
+            .map(|f| (f.code, f.line, f.message.clone().leak() as &str))
             .collect();
         assert_eq!(
-            codes,
+            capped,
             [
-                ("MC1", "x"),
-                ("MC1", "x"),
-                ("MC1", "… and 3 more like this in this file"),
-                ("MC2", "x"),
-                ("MC1", "x"),
-                ("MC1", "x"),
-                ("MC1", "… and 1 more like this in this file"),
+                ("MC1", 1, "x"),
+                ("MC1", 2, "x"),
+                ("MC1", 0, "… and 3 more like this in this file"),
+                ("MC2", 9, "x"),
+                ("MC1", 1, "x"),
+                ("MC1", 2, "x"),
+                ("MC1", 0, "… and 1 more like this in this file"),
             ]
         );
     }

@@ -2,7 +2,9 @@
 //! else add it at the end of the group's last block, else append the group; comment out later
 //! lines of the same file that would override ours.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::chain::GroupSet;
 use crate::clients::{self, Family, Setting, Vendor};
@@ -78,7 +80,7 @@ impl Index {
         let mut headers: Vec<Header> = Vec::new();
         let mut relevant = Vec::new();
         let mut names = Vec::new();
-        let mut ids: HashMap<&[u8], usize> = HashMap::new();
+        let mut ids: HashMap<&[u8], usize> = HashMap::default();
         for (i, line) in doc.lines().iter().enumerate() {
             match line.kind {
                 LineKind::Group => {

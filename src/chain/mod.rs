@@ -10,7 +10,7 @@ pub use files::{ChainFile, FileOptions, Platform, SearchEnv, chain_files};
 pub use groups::{GroupSet, Vendor};
 pub use reader::{Fatal, FileStatus, Notice, OptionRecord, Reader, Visitor};
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -127,7 +127,7 @@ impl EdgeCollector {
     pub fn new(keep: fn(&[u8]) -> bool) -> Self {
         EdgeCollector {
             keep,
-            seen: HashMap::new(),
+            seen: HashMap::default(),
             records: Vec::new(),
             seq: 0,
             key: Vec::new(),

@@ -18,7 +18,6 @@ use crate::cert::TrustStore;
 use crate::chain::{self, ChainFile, GroupSet, Notice, OptionRecord, Reader, Visitor};
 use crate::clients::{self, Target};
 pub use crate::diagnostic::{Finding, Related, Severity};
-use crate::optfile::Document;
 
 /// At most this many findings of one rule in one file; then one that says how many more.
 pub const PER_RULE_AND_FILE: usize = 100;
@@ -99,7 +98,7 @@ impl Visitor for Collect<'_> {
 pub fn check(input: &CheckInput<'_>) -> CheckReport {
     let set = GroupSet::new(clients::all_client_groups(), None);
     let home = input.home.map(Path::to_path_buf);
-    let mut posture = posture::Posture::new(input.target);
+    let mut posture = posture::Posture::new(input.target, PER_RULE_AND_FILE);
     let mut collect = Collect {
         posture: &mut posture,
         live: true,
@@ -122,7 +121,6 @@ pub fn check(input: &CheckInput<'_>) -> CheckReport {
     let Collect {
         mut files, notices, ..
     } = collect;
-    let mut findings = Vec::new();
     let mut located: Vec<(&Notice, PathBuf, usize)> = Vec::new();
     for notice in &notices {
         match notice_finding(notice) {
@@ -132,7 +130,7 @@ pub fn check(input: &CheckInput<'_>) -> CheckReport {
                 {
                     files.push(p.clone());
                 }
-                findings.push(f);
+                posture.findings.push(f);
             }
             Some(Err((path, line))) => located.push((notice, path, line)),
             None => {}
@@ -142,20 +140,15 @@ pub fn check(input: &CheckInput<'_>) -> CheckReport {
         let Ok(bytes) = std::fs::read(path) else {
             continue;
         };
-        let doc = Document::parse(bytes);
-        syntax::check_file(path, &doc, &mut findings);
-        for (notice, _, line) in located.iter().filter(|(_, p, _)| p == path) {
-            findings.push(at_reader_line(notice, path, &doc, *line));
-        }
+        let at: Vec<(usize, &Notice)> = located
+            .iter()
+            .filter(|(_, p, _)| p == path)
+            .map(|(notice, _, line)| (*line, *notice))
+            .collect();
+        syntax::check_file(path, &bytes, &mut posture.findings, &at);
     }
-    findings.extend(posture.finish(input, &files));
-    findings
-        .sort_by(|a, b| (&a.file, a.line, a.col, a.code).cmp(&(&b.file, b.line, b.col, b.code)));
-    findings.dedup_by(|a, b| a.code == b.code && a.file == b.file && a.line == b.line);
-    CheckReport {
-        files,
-        findings: crate::diagnostic::cap(findings, PER_RULE_AND_FILE),
-    }
+    let findings = posture.finish(input, &files).finish();
+    CheckReport { files, findings }
 }
 
 /// A finding for a reader message: whole, or (`Err`) to be placed at a reader line of a file.
@@ -188,13 +181,8 @@ fn notice_finding(notice: &Notice) -> Option<Result<Finding, (PathBuf, usize)>> 
     })
 }
 
-/// The finding for a reader message about the reader's line `line` of `path`.
-fn at_reader_line(notice: &Notice, path: &Path, doc: &Document, line: usize) -> Finding {
-    let n = doc.physical_line(line);
-    let raw = doc
-        .lines()
-        .get(n.wrapping_sub(1))
-        .map_or(&[][..], |l| doc.raw(l));
+/// The finding for a reader message about line `n` of `path`, whose bytes are `raw`.
+pub(crate) fn at_line(notice: &Notice, path: &Path, n: usize, raw: &[u8]) -> Finding {
     match notice {
         Notice::CantReadDir { dir, reason, .. } => Finding::on_line(
             "MC106",

@@ -3,14 +3,16 @@
 //! memory does not grow with the files: what a rule needs later is the last line of each
 //! option per family.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::Arc;
 
 use super::{CheckInput, Finding, Severity};
 use crate::chain::OptionRecord;
 use crate::clients::{Booleans, Family, Profile, Target, group, names, opt};
-use crate::optfile::Opt;
+use crate::diagnostic::Findings;
+use crate::optfile::{Opt, OptionName};
 
 /// An option line kept for a rule: the option (its `line` is the file's own line number) and
 /// the line as read.
@@ -60,7 +62,7 @@ const TRACKED: [&str; 5] = [
 /// One family of command-line clients, as the rules follow it.
 struct Track {
     profile: &'static Profile,
-    last: HashMap<&'static str, Seen>,
+    last: HashMap<&'static str, Rc<Seen>>,
 }
 
 /// The rules' state while the chain is read.
@@ -70,7 +72,9 @@ pub(crate) struct Posture {
     families: Vec<Track>,
     host: Option<String>,
     file: Option<Arc<Path>>,
-    pub(crate) findings: Vec<Finding>,
+    /// Each distinct spelling parsed once; `None` for a name no rule looks at.
+    names: HashMap<Vec<u8>, Option<OptionName>>,
+    pub(crate) findings: Findings,
 }
 
 fn mode_rank(m: &str) -> u8 {
@@ -93,7 +97,7 @@ fn family_name(p: &Profile) -> &'static str {
 }
 
 impl Posture {
-    pub(crate) fn new(target: Target) -> Posture {
+    pub(crate) fn new(target: Target, per_rule: usize) -> Posture {
         let mysql = target != Target::Mariadb;
         let mariadb = target != Target::Mysql;
         let mut families = Vec::new();
@@ -110,12 +114,13 @@ impl Posture {
                 .into_iter()
                 .map(|f| Track {
                     profile: f.profile(),
-                    last: HashMap::new(),
+                    last: HashMap::default(),
                 })
                 .collect(),
             host: None,
             file: None,
-            findings: Vec::new(),
+            names: HashMap::default(),
+            findings: Findings::new(per_rule),
         }
     }
 
@@ -135,38 +140,57 @@ impl Posture {
         }
     }
 
+    /// The parsed name of an option some rule looks at.
+    fn name(&mut self, raw: &[u8]) -> Option<OptionName> {
+        if let Some(n) = self.names.get(raw) {
+            return n.clone();
+        }
+        let interesting =
+            names::is_tls_related(raw) || raw.windows(4).any(|w| w.eq_ignore_ascii_case(b"host"));
+        let n = interesting.then(|| OptionName::parse(raw));
+        self.names.insert(raw.to_vec(), n.clone());
+        n
+    }
+
     /// One option of the chain, in reading order.
     pub(crate) fn option(&mut self, r: &OptionRecord<'_>) {
-        let is_host = r.name.windows(4).any(|w| w.eq_ignore_ascii_case(b"host"))
-            && crate::optfile::OptionName::parse(r.name).is(opt::HOST);
-        if !is_host && !names::is_tls_related(r.name) {
+        let Some(name) = self.name(r.name) else {
             return;
-        }
-        let s = self.seen(r);
-        let group = s.opt.group.as_str();
-        if is_host {
-            if Family::MariadbCli113.profile().reads_group(group) {
-                self.host = Some(s.value());
+        };
+        let reads = |f: Family| {
+            f.profile()
+                .groups
+                .iter()
+                .any(|g| r.group.eq_ignore_ascii_case(g.as_bytes()))
+        };
+        if name.is(opt::HOST) {
+            if reads(Family::MariadbCli113) {
+                self.host = Some(String::from_utf8_lossy(r.value.unwrap_or_default()).into_owned());
             }
             return;
         }
+        let tracked = TRACKED.iter().find(|c| name.is(c)).copied();
+        let stops = (self.mariadb && Family::MariadbCli113.profile().stops_on(&name))
+            || (self.mysql && Family::MysqlCli.profile().stops_on(&name));
+        let lowers = !name.loose && names::LOWERS_ORACLE_LIBRARY_MODE.iter().any(|n| name.is(n));
+        if tracked.is_none() && !stops && !lowers {
+            return;
+        }
+        let s = Rc::new(self.seen(r));
+        let group = s.opt.group.as_str();
         self.stoppers(&s);
-        let name = &s.opt.name;
         let connector_c = Family::ConnectorC.profile();
         if self.mariadb
             && connector_c.reads_group(group)
-            && connector_c.sees(name)
+            && connector_c.sees(&name)
             && name.is(opt::SSL_VERIFY_SERVER_CERT)
         {
             self.verify_server_cert_value(&s);
         }
-        if group == group::CLIENT
-            && !name.loose
-            && names::LOWERS_ORACLE_LIBRARY_MODE.iter().any(|n| name.is(n))
-        {
+        if group == group::CLIENT && lowers {
             self.findings.push(s.finding("MC309", Severity::Warning, format!("`{}` in [client] makes Oracle's client library lower an application's TLS mode to PREFERRED", s.opt.raw_name), "move it to the group of the program that needs it"));
         }
-        let Some(canonical) = TRACKED.iter().find(|c| name.is(c)) else {
+        let Some(canonical) = tracked else {
             return;
         };
         let mut weaker = Vec::new();
@@ -182,6 +206,9 @@ impl Posture {
             t.last.insert(canonical, s.clone());
         }
         for (family, prev) in weaker {
+            if !self.findings.admit("MC310", Some(&s.opt.file)) {
+                continue;
+            }
             let f = s
                 .finding(
                     "MC310",
@@ -194,7 +221,7 @@ impl Posture {
                     "the last occurrence wins across groups and files; remove the later line",
                 )
                 .with_related(&prev.opt.file, prev.opt.line, "the line it cancels");
-            self.findings.push(f);
+            self.findings.push_admitted(f);
         }
     }
 
@@ -202,12 +229,20 @@ impl Posture {
     fn stoppers(&mut self, s: &Seen) {
         let group = s.opt.group.as_str();
         let mariadb = Family::MariadbCli113.profile();
-        if self.mariadb && mariadb.reads_group(group) && mariadb.stops_on(&s.opt.name) {
-            self.findings.push(s.finding("MC306", Severity::Error, format!("`{}` stops every MariaDB client: unknown variable", s.opt.raw_name), "write it as loose-ssl-mode (MySQL reads it, MariaDB warns and goes on), or move it to a file only MySQL clients read"));
+        if self.mariadb
+            && mariadb.reads_group(group)
+            && mariadb.stops_on(&s.opt.name)
+            && self.findings.admit("MC306", Some(&s.opt.file))
+        {
+            self.findings.push_admitted(s.finding("MC306", Severity::Error, format!("`{}` stops every MariaDB client: unknown variable", s.opt.raw_name), "write it as loose-ssl-mode (MySQL reads it, MariaDB warns and goes on), or move it to a file only MySQL clients read"));
         }
         let mysql = Family::MysqlCli.profile();
-        if self.mysql && mysql.reads_group(group) && mysql.stops_on(&s.opt.name) {
-            self.findings.push(s.finding(
+        if self.mysql
+            && mysql.reads_group(group)
+            && mysql.stops_on(&s.opt.name)
+            && self.findings.admit("MC307", Some(&s.opt.file))
+        {
+            self.findings.push_admitted(s.finding(
                 "MC307",
                 Severity::Error,
                 format!(
@@ -247,7 +282,7 @@ impl Posture {
     }
 
     /// The rules on the effective options, once the chain is read. `read` is the files read.
-    pub(crate) fn finish(mut self, input: &CheckInput<'_>, read: &[PathBuf]) -> Vec<Finding> {
+    pub(crate) fn finish(mut self, input: &CheckInput<'_>, read: &[PathBuf]) -> Findings {
         let mut any_tls = false;
         let mut checked_cas: Vec<PathBuf> = Vec::new();
         let families = std::mem::take(&mut self.families);
@@ -279,7 +314,9 @@ impl Posture {
                 let key = s.opt.file.join(s.value());
                 if !checked_cas.contains(&key) {
                     checked_cas.push(key);
-                    self.findings.extend(ca_file(input, s));
+                    if let Some(f) = ca_file(input, s) {
+                        self.findings.push(f);
+                    }
                 }
             }
         }

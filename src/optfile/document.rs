@@ -127,66 +127,120 @@ pub struct Stats {
     pub tight: usize,
 }
 
+/// One physical line as the streaming parser sees it.
+#[derive(Debug, Clone)]
+pub struct Parsed<'a> {
+    /// 1-based physical line number.
+    pub number: usize,
+    pub span: Range<usize>,
+    /// The line's bytes, line ending included.
+    pub raw: &'a [u8],
+    pub ending: LineEnding,
+    pub kind: LineKind,
+    /// The reader's view of the line's first reader line (spans relative to the line).
+    pub entry: Entry,
+    /// Index of the group header line this line falls under (a header falls under itself).
+    pub group: Option<usize>,
+    pub too_long: bool,
+    /// The reader's number for this line; the line covers `pieces` reader lines from here.
+    pub reader_number: usize,
+    pub pieces: usize,
+}
+
+/// The physical lines of `bytes`, classified as the reader classifies them, one at a time:
+/// what [`Document::parse`] keeps, for callers that need each line once.
+pub fn parse_lines(bytes: &[u8]) -> impl Iterator<Item = Parsed<'_>> {
+    let mut start = 0;
+    let mut number = 0;
+    let mut reader_number = 0;
+    let mut group: Option<usize> = None;
+    std::iter::from_fn(move || {
+        if start >= bytes.len() {
+            return None;
+        }
+        let (end, ending) = match memchr::memchr(b'\n', &bytes[start..]) {
+            Some(i) => {
+                let lf = start + i;
+                let crlf = lf > start && bytes[lf - 1] == b'\r';
+                (
+                    lf + 1,
+                    if crlf {
+                        LineEnding::CrLf
+                    } else {
+                        LineEnding::Lf
+                    },
+                )
+            }
+            None => (bytes.len(), LineEnding::None),
+        };
+        let raw = &bytes[start..end];
+        let first = &raw[..lex::reader_line_len(raw)];
+        let entry = lex::classify(first);
+        let kind = match &entry {
+            Entry::Blank => LineKind::Blank,
+            Entry::Comment => LineKind::Comment,
+            Entry::Group { .. } => LineKind::Group,
+            Entry::BadGroup => LineKind::Invalid(Invalid::MissingBracket),
+            Entry::Directive(d) => match &d.kind {
+                lex::DirectiveKind::Include(Err(())) | lex::DirectiveKind::IncludeDir(Err(())) => {
+                    LineKind::Invalid(Invalid::DirectiveWithoutArgument)
+                }
+                _ => LineKind::Directive,
+            },
+            Entry::Option(o) => {
+                if group.is_none() {
+                    LineKind::Invalid(Invalid::OptionBeforeGroup)
+                } else if o.name.is_empty() {
+                    LineKind::Invalid(Invalid::EmptyName)
+                } else {
+                    LineKind::Option
+                }
+            }
+        };
+        let index = number;
+        number += 1;
+        if matches!(entry, Entry::Group { .. }) {
+            group = Some(index);
+        }
+        reader_number += 1;
+        let this_reader_number = reader_number;
+        let mut pieces = 1;
+        let mut rest = &raw[first.len()..];
+        while !rest.is_empty() {
+            rest = &rest[lex::reader_line_len(rest)..];
+            reader_number += 1;
+            pieces += 1;
+        }
+        let line = Parsed {
+            number,
+            span: start..end,
+            raw,
+            ending,
+            kind,
+            entry,
+            group,
+            too_long: end - start - ending.as_bytes().len() > MAX_READER_LINE,
+            reader_number: this_reader_number,
+            pieces,
+        };
+        start = end;
+        Some(line)
+    })
+}
+
 impl Document {
     /// Parses any bytes. Never fails: lines the reader would reject are kept and marked invalid.
     pub fn parse(bytes: Vec<u8>) -> Document {
         // Sized once: a large file's lines are the bulk of the document's memory.
         let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', &bytes).count() + 1);
-        let mut start = 0;
-        let mut group: Option<u32> = None;
-        let mut number = 0u32;
-        let mut reader_number = 0u32;
         let mut stats = Stats::default();
-        while start < bytes.len() {
-            number += 1;
-            let (end, ending) = match memchr::memchr(b'\n', &bytes[start..]) {
-                Some(i) => {
-                    let lf = start + i;
-                    let crlf = lf > start && bytes[lf - 1] == b'\r';
-                    (
-                        lf + 1,
-                        if crlf {
-                            LineEnding::CrLf
-                        } else {
-                            LineEnding::Lf
-                        },
-                    )
-                }
-                None => (bytes.len(), LineEnding::None),
-            };
-            let raw = &bytes[start..end];
-            let first = &raw[..lex::reader_line_len(raw)];
-            let entry = lex::classify(first);
-            let index = u32::try_from(lines.len()).expect("fewer than 4 billion lines");
-            let kind = match &entry {
-                Entry::Blank => LineKind::Blank,
-                Entry::Comment => LineKind::Comment,
-                Entry::Group { .. } => LineKind::Group,
-                Entry::BadGroup => LineKind::Invalid(Invalid::MissingBracket),
-                Entry::Directive(d) => match &d.kind {
-                    lex::DirectiveKind::Include(Err(()))
-                    | lex::DirectiveKind::IncludeDir(Err(())) => {
-                        LineKind::Invalid(Invalid::DirectiveWithoutArgument)
-                    }
-                    _ => LineKind::Directive,
-                },
-                Entry::Option(o) => {
-                    if group.is_none() {
-                        LineKind::Invalid(Invalid::OptionBeforeGroup)
-                    } else if o.name.is_empty() {
-                        LineKind::Invalid(Invalid::EmptyName)
-                    } else {
-                        LineKind::Option
-                    }
-                }
-            };
-            let header = matches!(entry, Entry::Group { .. });
+        for p in parse_lines(&bytes) {
             let span16 = |r: &std::ops::Range<usize>| (r.start as u16, r.end as u16);
-            let name = match &entry {
+            let name = match &p.entry {
                 Entry::Group { name } => span16(name),
                 Entry::Option(o) => {
                     if let Some(v) = &o.value {
-                        let between = &first[o.name.end..v.raw.start];
+                        let between = &p.raw[o.name.end..v.raw.start];
                         if between.first().is_some_and(|&b| b == b' ' || b == b'\t') {
                             stats.spaced += 1;
                         } else {
@@ -197,37 +251,23 @@ impl Document {
                 }
                 _ => (0, 0),
             };
-            match ending {
+            match p.ending {
                 LineEnding::Lf => stats.lf += 1,
                 LineEnding::CrLf => stats.crlf += 1,
                 LineEnding::None => {}
             }
-            reader_number += 1;
-            let this_reader_number = reader_number;
-            let mut rest = &raw[first.len()..];
-            while !rest.is_empty() {
-                rest = &rest[lex::reader_line_len(rest)..];
-                reader_number += 1;
-            }
+            let small = |n: usize| u32::try_from(n).expect("fewer than 4 billion lines");
             lines.push(Line {
-                start: start as u64,
-                len: u32::try_from(end - start).expect("a line under 4 GiB"),
-                number,
-                reader_number: this_reader_number,
-                group: if header {
-                    index
-                } else {
-                    group.unwrap_or(NO_GROUP)
-                },
+                start: p.span.start as u64,
+                len: u32::try_from(p.span.len()).expect("a line under 4 GiB"),
+                number: small(p.number),
+                reader_number: small(p.reader_number),
+                group: p.group.map_or(NO_GROUP, small),
                 name,
-                kind,
-                ending,
-                too_long: end - start - ending.as_bytes().len() > MAX_READER_LINE,
+                kind: p.kind,
+                ending: p.ending,
+                too_long: p.too_long,
             });
-            if header {
-                group = Some(index);
-            }
-            start = end;
         }
         Document {
             bytes,
