@@ -1,6 +1,7 @@
 //! What a client reads: the file list ([`files`]), the groups ([`groups`]) and the streaming
 //! reader with includes ([`reader`]). [`read_chain`] puts them together.
 
+pub mod effective;
 pub mod files;
 pub mod fsio;
 pub mod groups;

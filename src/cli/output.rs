@@ -11,6 +11,24 @@ pub fn emit(bytes: &[u8]) -> Result<(), Exit> {
     write_out(&mut std::io::stdout().lock(), bytes)
 }
 
+/// Standard output, buffered.
+pub type Stream<'a> = std::io::BufWriter<std::io::StdoutLock<'a>>;
+
+/// Writes a large output to standard output as it is produced, through a buffer. A broken
+/// pipe ends it quietly.
+pub fn stream(write: impl FnOnce(&mut Stream<'_>) -> std::io::Result<()>) -> Result<(), Exit> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => {
+            anstream::eprintln!("mycnf-secure: cannot write the output: {e}");
+            Err(Exit::Io)
+        }
+    }
+}
+
 /// Writes text for a person to standard output: its styles are kept only where colour is on.
 pub fn show(text: &str) -> Result<(), Exit> {
     write_out(&mut anstream::stdout().lock(), text.as_bytes())

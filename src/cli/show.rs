@@ -1,25 +1,54 @@
 //! `mycnf-secure show`: the options a client will use, in reading order, each with file, line
-//! and group, and the lines that later ones override.
+//! and group, and the lines that later ones override. Streamed: the output is written as the
+//! files are read the second time.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::io::Write;
 
 use serde::Serialize;
+use serde::ser::{SerializeSeq, Serializer};
 
-use mycnf_secure::chain::{self, FileOptions, GroupSet, OptionCollector, Reader, Vendor};
+use mycnf_secure::chain::effective::{self, Winner, Winners};
+use mycnf_secure::chain::{self, ChainFile, FileOptions, GroupSet, OptionRecord, Vendor};
 use mycnf_secure::clients::{self, programs};
 use mycnf_secure::diagnostic::sanitize;
 
 use crate::cli::{Exit, Format, ShowArgs, output};
 
+/// One option as shown (fields in the JSON's key order).
 #[derive(Debug, Serialize)]
-struct Shown {
-    file: String,
+struct Shown<'a> {
+    file: Cow<'a, str>,
+    group: Cow<'a, str>,
     line: usize,
-    group: String,
-    name: String,
-    value: Option<String>,
+    name: Cow<'a, str>,
     /// Where the line that wins over this one is, if one does.
-    overridden_by: Option<String>,
+    overridden_by: Option<&'a str>,
+    value: Option<Cow<'a, str>>,
+}
+
+impl<'a> Shown<'a> {
+    fn new(r: &'a OptionRecord<'a>, later: Option<&'a Winner>, show_secrets: bool) -> Shown<'a> {
+        let secret = !show_secrets && clients::is_secret(r.name);
+        Shown {
+            file: r.file.to_string_lossy(),
+            group: match String::from_utf8_lossy(r.group) {
+                g if g.bytes().any(|b| b.is_ascii_uppercase()) => g.to_ascii_lowercase().into(),
+                g => g,
+            },
+            line: r.line,
+            name: String::from_utf8_lossy(r.name),
+            overridden_by: later.map(|l| l.location.as_str()),
+            value: r.value.map(|v| {
+                if secret {
+                    "*****".into()
+                } else {
+                    String::from_utf8_lossy(v)
+                }
+            }),
+        }
+    }
 }
 
 /// The groups to show: the ones named, else those of `--client`.
@@ -39,6 +68,49 @@ fn groups(args: &ShowArgs) -> Result<Vec<String>, Exit> {
     }
 }
 
+/// What the second read needs.
+struct Reading<'a> {
+    set: &'a GroupSet,
+    files: &'a [ChainFile],
+    home: Option<&'a std::path::Path>,
+    winners: &'a Winners,
+    show_secrets: bool,
+}
+
+/// The options, serialised as they are read.
+struct Options<'a>(&'a Reading<'a>);
+
+impl Serialize for Options<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        let seq = RefCell::new(serializer.serialize_seq(None)?);
+        let mut failed = None;
+        effective::for_each(r.set, r.files, r.home, r.winners, |rec, later| {
+            if failed.is_none()
+                && let Err(e) =
+                    seq.borrow_mut()
+                        .serialize_element(&Shown::new(rec, later, r.show_secrets))
+            {
+                failed = Some(e);
+            }
+        });
+        match failed {
+            Some(e) => Err(e),
+            None => seq.into_inner().end(),
+        }
+    }
+}
+
+/// The document (fields in key order, as the schema's examples show them).
+#[derive(Serialize)]
+struct Json<'a> {
+    fatal: bool,
+    files: &'a [std::path::PathBuf],
+    groups: &'a [String],
+    options: Options<'a>,
+    schema: &'static str,
+}
+
 pub fn run(args: ShowArgs) -> Exit {
     let wanted = match groups(&args) {
         Ok(g) => g,
@@ -52,81 +124,53 @@ pub fn run(args: ShowArgs) -> Exit {
     };
     let env = crate::cli::context::search_env();
     let files = chain::chain_files(Vendor::Mariadb, chain::Platform::current(), &env, &opts);
-    let mut reader = Reader::new(&set, OptionCollector::default()).with_home(env.home.clone());
-    let fatal = chain::read_chain(&mut reader, &files).is_err();
-    let collected = reader.into_visitor();
-    for n in &collected.notices {
+    let home = env.home.as_deref();
+    let winners = effective::winners(&set, &files, home);
+    for n in &winners.notices {
         output::error(&sanitize(n.to_string().as_bytes()));
     }
-    let shown = shown(&collected.options, args.show_secrets);
-    let text = match args.format {
-        Format::Json => {
-            let mut s = serde_json::to_string_pretty(&serde_json::json!({
-                "schema": "mycnf-secure/show/v1",
-                "groups": wanted,
-                "files": collected.files,
-                "fatal": fatal,
-                "options": shown,
-            }))
-            .expect("serialisable");
-            s.push('\n');
-            s
-        }
-        Format::Text => text(&wanted, &shown, fatal),
+    let reading = Reading {
+        set: &set,
+        files: &files,
+        home,
+        winners: &winners,
+        show_secrets: args.show_secrets,
     };
-    if let Err(e) = output::emit(text.as_bytes()) {
+    let written = output::stream(|out| match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(
+                &mut *out,
+                &Json {
+                    schema: "mycnf-secure/show/v1",
+                    groups: &wanted,
+                    files: &winners.files,
+                    fatal: winners.fatal,
+                    options: Options(&reading),
+                },
+            )?;
+            out.write_all(b"\n")
+        }
+        Format::Text => text(out, &wanted, &reading),
+    });
+    if let Err(e) = written {
         return e;
     }
-    if fatal {
+    if winners.fatal {
         Exit::InvalidInput
     } else {
         Exit::Success
     }
 }
 
-/// Each option with the line that wins over it: the last line of the same option, when that
-/// is a later one.
-fn shown(all: &[mycnf_secure::optfile::Opt], show_secrets: bool) -> Vec<Shown> {
-    let mut last: HashMap<&str, usize> = HashMap::new();
-    for (i, o) in all.iter().enumerate() {
-        if !o.name.maximum {
-            last.insert(o.name.canonical.as_str(), i);
+fn text(out: &mut output::Stream<'_>, wanted: &[String], r: &Reading<'_>) -> std::io::Result<()> {
+    writeln!(out, "groups read: {}", wanted.join(" "))?;
+    let width = r.winners.widest;
+    let mut result = Ok(());
+    effective::for_each(r.set, r.files, r.home, r.winners, |rec, later| {
+        if result.is_err() {
+            return;
         }
-    }
-    all.iter()
-        .enumerate()
-        .map(|(i, o)| {
-            let later = last
-                .get(o.name.canonical.as_str())
-                .filter(|&&j| j > i)
-                .map(|&j| &all[j]);
-            let secret = clients::is_secret(o.raw_name.as_bytes()) && !show_secrets;
-            Shown {
-                file: o.file.display().to_string(),
-                line: o.line,
-                group: o.group.clone(),
-                name: o.raw_name.clone(),
-                value: o.value.as_deref().map(|v| {
-                    if secret {
-                        "*****".to_string()
-                    } else {
-                        String::from_utf8_lossy(v).into_owned()
-                    }
-                }),
-                overridden_by: later.map(|l| format!("{}:{}", l.file.display(), l.line)),
-            }
-        })
-        .collect()
-}
-
-fn text(wanted: &[String], shown: &[Shown], fatal: bool) -> String {
-    let mut s = format!("groups read: {}\n", wanted.join(" "));
-    let width = shown
-        .iter()
-        .map(|o| o.file.len() + o.line.to_string().len() + 1)
-        .max()
-        .unwrap_or(0);
-    for o in shown {
+        let o = Shown::new(rec, later, r.show_secrets);
         let loc = format!("{}:{}", o.file, o.line);
         let name = sanitize(o.name.as_bytes());
         let opt = match &o.value {
@@ -138,13 +182,18 @@ fn text(wanted: &[String], shown: &[Shown], fatal: bool) -> String {
             .as_ref()
             .map(|w| format!("   (overridden by {w})"))
             .unwrap_or_default();
-        s.push_str(&format!(
-            "{loc:<width$}  [{}] {opt}{over}\n",
+        result = writeln!(
+            out,
+            "{loc:<width$}  [{}] {opt}{over}",
             sanitize(o.group.as_bytes())
-        ));
+        );
+    });
+    result?;
+    if r.winners.fatal {
+        writeln!(
+            out,
+            "the clients stop reading here: a fatal error in an option file (see above)"
+        )?;
     }
-    if fatal {
-        s.push_str("the clients stop reading here: a fatal error in an option file (see above)\n");
-    }
-    s
+    Ok(())
 }
