@@ -203,19 +203,32 @@ impl Findings {
     }
 }
 
-/// Text from a file made safe for a terminal: lossy UTF-8, control characters escaped.
+/// Text from a file made safe for a terminal: lossy UTF-8, control characters (tabs too)
+/// escaped. Everything from a file, a certificate or a paste passes here before it is shown.
 pub fn sanitize(bytes: &[u8]) -> String {
+    escape(bytes, true)
+}
+
+/// [`sanitize`], with tabs kept as they are (lines shown whole, as in a diff).
+pub fn sanitize_keeping_tabs(bytes: &[u8]) -> String {
+    escape(bytes, false)
+}
+
+fn escape(bytes: &[u8], tabs: bool) -> String {
     let text = String::from_utf8_lossy(bytes);
     if !text.chars().any(char::is_control) {
         return text.into_owned();
     }
-    text.chars()
-        .map(|c| match c {
-            '\t' => "\\t".to_string(),
-            c if c.is_control() => c.escape_default().to_string(),
-            c => c.to_string(),
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\t' if !tabs => out.push('\t'),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.extend(c.escape_default()),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -240,6 +253,8 @@ mod tests {
     #[test]
     fn control_characters_are_escaped() {
         assert_eq!(sanitize(b"a\x1b[31mb\x00"), "a\\u{1b}[31mb\\u{0}");
+        assert_eq!(sanitize(b"a\tb"), "a\\tb");
+        assert_eq!(sanitize_keeping_tabs(b"a\tb\x07"), "a\tb\\u{7}");
     }
 
     #[test]

@@ -852,3 +852,29 @@ fn a_certificate_pasted_on_a_terminal_ends_at_its_end_line_and_is_installed() {
     let installed = dir.join(".local/share/mycnf-secure/ca");
     assert!(written.contains(installed.to_str().unwrap()), "{written}");
 }
+
+#[test]
+fn a_binary_option_file_is_refused_with_one_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("blob.cnf");
+    std::fs::write(&file, b"\0\x01\x02[client\nuser=a\n\0\0\n").unwrap();
+    let ca = tmp.path().join("ca.pem");
+    std::fs::write(&ca, certs::root("Test Root CA").pem()).unwrap();
+    let out = add_ca(
+        tmp.path(),
+        &[
+            ca.to_str().unwrap(),
+            "--file",
+            file.to_str().unwrap(),
+            "--dry-run",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("error[").count(), 1, "{err}");
+    assert!(err.contains("error[MC120]"), "{err}");
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        b"\0\x01\x02[client\nuser=a\n\0\0\n"
+    );
+}

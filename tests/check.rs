@@ -361,3 +361,38 @@ fn an_expired_or_expiring_ca_named_by_ssl_ca_is_reported() {
         );
     }
 }
+
+#[test]
+fn a_rule_that_fires_on_every_line_is_reported_100_times_then_counted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("many.cnf");
+    let mut data = String::from("[client]\nuser=a\n");
+    for _ in 0..500 {
+        data.push_str("user=b\n");
+    }
+    std::fs::write(&file, data).unwrap();
+    let report = run(std::slice::from_ref(&file));
+    let dup: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "MC402")
+        .collect();
+    assert_eq!(dup.len(), 101, "100 findings and one count");
+    assert_eq!(dup[100]["message"], "… and 400 more like this in this file");
+}
+
+#[test]
+fn a_binary_file_is_reported_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("blob.cnf");
+    let mut data = b"[client]\n".to_vec();
+    for i in 0..200_000u32 {
+        data.extend_from_slice(&i.to_le_bytes());
+        data.push(b'\n');
+    }
+    std::fs::write(&file, &data).unwrap();
+    let report = run(std::slice::from_ref(&file));
+    let codes: Vec<String> = found(&report).into_iter().map(|(c, _, _)| c).collect();
+    assert_eq!(codes, ["MC120"], "{report:#}");
+}

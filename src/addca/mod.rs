@@ -198,7 +198,19 @@ fn read_original(file: &Path) -> Result<Option<Vec<u8>>, Error> {
 
 /// The lines every client refuses, with a hint each (add-ca edits no such file).
 fn refused_lines(path: &Path, doc: &Document) -> Vec<Finding> {
-    let mut out = Vec::new();
+    if crate::optfile::lex::looks_binary(doc.bytes()) {
+        return vec![Finding::on_file(
+            "MC120",
+            Severity::Error,
+            format!(
+                "{} is a binary file (it holds NUL bytes), not an option file",
+                path.display()
+            ),
+            Some(path),
+            Some("name the option file with --file".into()),
+        )];
+    }
+    let mut sink = crate::diagnostic::Findings::new(crate::check::PER_RULE_AND_FILE);
     for line in doc.lines() {
         let LineKind::Invalid(why) = line.kind else {
             continue;
@@ -215,7 +227,7 @@ fn refused_lines(path: &Path, doc: &Document) -> Vec<Finding> {
             Invalid::OptionBeforeGroup => ("MC101", "put a group header such as [client] above it"),
             _ => ("MC107", "give the directive a path"),
         };
-        out.push(Finding::on_line(
+        sink.push(Finding::on_line(
             code,
             Severity::Error,
             format!("{}: every client refuses this file", why.describe()),
@@ -225,7 +237,7 @@ fn refused_lines(path: &Path, doc: &Document) -> Vec<Finding> {
             Some(hint.to_string()),
         ));
     }
-    out
+    sink.finish()
 }
 
 /// What the user should know before applying: CA warnings, unreadable files, passwords in a

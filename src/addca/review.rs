@@ -57,24 +57,6 @@ pub fn chain_for(file: &Path, env: &SearchEnv, platform: Platform) -> Vec<ChainF
     }
 }
 
-/// Physical line numbers for the reader's line numbers of other files, each file parsed once.
-#[derive(Default)]
-struct PhysicalLines {
-    docs: std::collections::HashMap<PathBuf, Option<Document>>,
-}
-
-impl PhysicalLines {
-    /// The file's own line number for the reader's line `n` (they differ after a line over
-    /// 4094 bytes).
-    fn get(&mut self, path: &Path, n: usize) -> usize {
-        let doc = self
-            .docs
-            .entry(path.to_path_buf())
-            .or_insert_with(|| std::fs::read(path).ok().map(Document::parse));
-        doc.as_ref().map_or(n, |d| d.physical_line(n))
-    }
-}
-
 /// A line as a strict INI parser sees it.
 enum Ini<'a> {
     Skip,
@@ -263,7 +245,6 @@ fn overrides(file: &Path, opts: &[Opt], settings: &[Setting], target: Target) ->
     if target != Target::Mysql {
         families.push(Family::MariadbCli113);
     }
-    let mut lines = PhysicalLines::default();
     let mut found: Vec<(Override, Vec<Family>)> = Vec::new();
     for s in settings {
         for &family in &families {
@@ -282,7 +263,7 @@ fn overrides(file: &Path, opts: &[Opt], settings: &[Setting], target: Target) ->
             {
                 continue;
             }
-            let line = lines.get(&last.file, last.line);
+            let line = last.line;
             match found
                 .iter_mut()
                 .find(|(o, _)| *o.file == *last.file && o.line == line)

@@ -3,6 +3,9 @@
 use similar::udiff::UnifiedHunkHeader;
 use similar::{DiffOp, TextDiff};
 
+use std::borrow::Cow;
+
+use crate::diagnostic::sanitize_keeping_tabs;
 use crate::optfile::Document;
 use crate::optfile::edit::Edited;
 use crate::optfile::lex::{self, Entry};
@@ -10,27 +13,19 @@ use crate::optfile::lex::{self, Entry};
 /// Decides, from an option's name as written, whether its value is hidden.
 pub type Secret<'a> = &'a dyn Fn(&[u8]) -> bool;
 
-/// The text of a line as shown to a person: lossy UTF-8, control characters escaped (the
-/// line ending kept), the value of an option `secret` names replaced by `*****`.
+/// The text of a line as shown to a person: sanitised (tabs kept, the line ending kept),
+/// the value of an option `secret` names replaced by `*****`.
 pub fn display_line(line: &[u8], secret: Secret<'_>) -> String {
     let (body, eol) = match line.strip_suffix(b"\n") {
         Some(b) => (b.strip_suffix(b"\r").unwrap_or(b), "\n"),
         None => (line, ""),
     };
-    let shown = masked(body, secret);
-    let mut text = String::with_capacity(shown.len() + 1);
-    for c in shown.chars() {
-        match c {
-            '\t' => text.push('\t'),
-            c if c.is_control() => text.extend(c.escape_default()),
-            c => text.push(c),
-        }
-    }
+    let mut text = sanitize_keeping_tabs(&masked(body, secret));
     text.push_str(eol);
     text
 }
 
-fn masked(line: &[u8], secret: Secret<'_>) -> String {
+fn masked<'a>(line: &'a [u8], secret: Secret<'_>) -> Cow<'a, [u8]> {
     if let Entry::Option(o) = lex::classify(line)
         && let Some(v) = &o.value
         && secret(&line[o.name.clone()])
@@ -39,9 +34,9 @@ fn masked(line: &[u8], secret: Secret<'_>) -> String {
         let mut masked = line[..v.raw.start].to_vec();
         masked.extend_from_slice(b"*****");
         masked.extend_from_slice(&line[v.raw.end..]);
-        return String::from_utf8_lossy(&masked).into_owned();
+        return Cow::Owned(masked);
     }
-    String::from_utf8_lossy(line).into_owned()
+    Cow::Borrowed(line)
 }
 
 fn display(bytes: &[u8], secret: Secret<'_>) -> String {

@@ -95,7 +95,7 @@ impl Visitor for OptionCollector {
         }
         let file = self.file_of(r.file);
         self.options
-            .push(Opt::new(r.group, r.name, r.value, file, r.line));
+            .push(Opt::new(r.group, r.name, r.value, file, r.physical));
     }
 
     fn notice(&mut self, notice: Notice) {
@@ -183,7 +183,7 @@ impl Visitor for EdgeCollector {
         let record = (
             self.seq,
             top,
-            Opt::new(r.group, r.name, r.value, file, r.line),
+            Opt::new(r.group, r.name, r.value, file, r.physical),
         );
         match self.seen.get_mut(self.key.as_slice()) {
             None => {

@@ -91,6 +91,19 @@ pub(crate) fn check_file(
     sink: &mut Findings,
     notices: &[(usize, &Notice)],
 ) {
+    if crate::optfile::lex::looks_binary(bytes) {
+        sink.push(Finding::on_file(
+            "MC120",
+            Severity::Error,
+            format!(
+                "{} is a binary file (it holds NUL bytes), not an option file: clients that read it stop",
+                path.display()
+            ),
+            Some(path),
+            Some("remove it from the files the clients read".into()),
+        ));
+        return;
+    }
     let readable_by_others = readable_by_others(path);
     let mut secret_line: Option<(usize, &[u8])> = None;
     if !bytes.is_empty() && !bytes.contains(&b'\n') && bytes.contains(&b'\r') {

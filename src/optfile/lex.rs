@@ -16,6 +16,12 @@ pub fn is_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | 0xa0)
 }
 
+/// Whether bytes look like a binary file rather than an option file: a NUL byte in the first
+/// 64 KiB. (The reader would take its pieces for option lines and stop at the first.)
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    memchr::memchr(0, &bytes[..bytes.len().min(64 * 1024)]).is_some()
+}
+
 /// Splits bytes into reader lines exactly as the reader's `fgets` does: each piece ends after a
 /// line feed or after [`MAX_READER_LINE`] bytes, whichever comes first.
 #[derive(Debug, Clone)]

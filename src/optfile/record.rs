@@ -18,7 +18,7 @@ pub struct Opt {
     pub value: Option<Vec<u8>>,
     /// The file it is in (shared by every option of that file).
     pub file: Arc<Path>,
-    /// The reader's line number (a physical line over 4094 bytes counts as several).
+    /// The file's own (physical) line number.
     pub line: usize,
 }
 
