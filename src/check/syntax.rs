@@ -1,28 +1,42 @@
 //! Per-file rules: what the reader rejects or misreads, permissions, and duplicates that the
 //! strict INI readers (PyMySQL, Connector/Python) refuse.
 
-use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
+use std::rc::Rc;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{Finding, Severity};
 use crate::chain::Notice;
 use crate::clients::{self, group, names};
 use crate::diagnostic::Findings;
-use crate::optfile::document::parse_lines;
-use crate::optfile::lex::{DirectiveKind, Entry};
+use crate::optfile::document::{Parsed, parse_lines};
+use crate::optfile::lex::{Directive, DirectiveKind, Entry, OptionLine, ValueSpan};
 use crate::optfile::{Invalid, LineEnding, LineKind, OptionName};
 
-/// Where one file's findings go; `raw` is the line being checked.
-struct Out<'a> {
+/// One file's rules, line by line, with what they remember of earlier lines.
+struct FileCheck<'a> {
     sink: &'a mut Findings,
     path: &'a Path,
+    /// The line being checked: its number and bytes.
+    n: usize,
     raw: &'a [u8],
+    has_bom: bool,
+    headers: HashMap<Vec<u8>, usize>,
+    /// The keys of the current block (lower case).
+    keys: HashMap<Vec<u8>, usize>,
+    key: Vec<u8>,
+    names: Names,
+    group: Option<Vec<u8>>,
+    /// The file's mode when others may read it, and its first password line.
+    readable_by_others: Option<u32>,
+    secret_line: Option<(usize, &'a [u8])>,
 }
 
-impl Out<'_> {
+impl<'a> FileCheck<'a> {
+    /// A finding on the current line (built only if the rule is still under its cap).
     fn push(
         &mut self,
-        line: usize,
         related: Option<(usize, &'static str)>,
         code: &'static str,
         severity: Severity,
@@ -32,21 +46,216 @@ impl Out<'_> {
         if !self.sink.admit(code, Some(self.path)) {
             return;
         }
-        let message = message();
-        let raw = self.raw;
         let mut f = Finding::on_line(
             code,
             severity,
-            message,
+            message(),
             self.path,
-            line,
-            raw,
+            self.n,
+            self.raw,
             Some(hint.to_string()).filter(|h| !h.is_empty()),
         );
         if let Some((line, note)) = related {
             f = f.with_related(self.path, line, note);
         }
         self.sink.push_admitted(f);
+    }
+
+    fn line(&mut self, line: &Parsed<'a>) {
+        self.n = line.number;
+        self.raw = line.raw;
+        if line.too_long {
+            let len = line.raw.len() - line.ending.as_bytes().len();
+            self.push(None, "MC105", Severity::Warning, || format!("line of {len} bytes: the reader cuts lines after 4094 bytes and reads the rest as a new line"), "split the value or shorten it");
+        }
+        if let LineKind::Invalid(why) = line.kind {
+            self.invalid(why);
+        }
+        match &line.entry {
+            Entry::Group { name } => self.group(&line.raw[name.clone()]),
+            Entry::Directive(d) => self.directive(d, line.ending),
+            Entry::Option(o) if line.kind == LineKind::Option => self.option(o),
+            _ => {}
+        }
+    }
+
+    /// Lines every client refuses, or reads in an undefined way.
+    fn invalid(&mut self, why: Invalid) {
+        let (code, message, hint) = match why {
+            Invalid::OptionBeforeGroup if self.n == 1 && self.has_bom => (
+                "MC103",
+                "the file starts with a UTF-8 byte-order mark, which the reader takes for an option before any group: every client refuses the file",
+                "save the file as UTF-8 without BOM",
+            ),
+            Invalid::OptionBeforeGroup => (
+                "MC101",
+                "option before the first group header: every client refuses the file",
+                "put a group header such as [client] above it",
+            ),
+            Invalid::MissingBracket => (
+                "MC102",
+                "group header without a closing `]`: every client refuses the file",
+                "close the header with `]`",
+            ),
+            Invalid::DirectiveWithoutArgument => (
+                "MC107",
+                "directive without a path: every client refuses the file",
+                "give the file or folder to include",
+            ),
+            Invalid::EmptyName => (
+                "MC116",
+                "option with an empty name: the reader's behaviour is undefined",
+                "write name=value",
+            ),
+        };
+        self.push(None, code, Severity::Error, || message.into(), hint);
+    }
+
+    fn group(&mut self, name: &[u8]) {
+        let shown = || String::from_utf8_lossy(name).into_owned();
+        if name.first().is_some_and(|&b| crate::optfile::is_space(b)) {
+            self.push(
+                None,
+                "MC113",
+                Severity::Warning,
+                || {
+                    format!(
+                        "group [{}] starts with a space: no program reads it",
+                        shown()
+                    )
+                },
+                "remove the space after `[`",
+            );
+        }
+        match self.headers.get(name) {
+            Some(&first) => self.push(Some((first, "first block")), "MC401", Severity::Warning, || format!("group [{}] appears again: PyMySQL and Connector/Python refuse a file with a repeated group", shown()), "merge the blocks into one"),
+            None => {
+                self.headers.insert(name.to_vec(), self.n);
+            }
+        }
+        self.group = Some(name.to_vec());
+        self.keys.clear();
+    }
+
+    fn directive(&mut self, d: &Directive, ending: LineEnding) {
+        let arg = match &d.kind {
+            DirectiveKind::Include(Ok(a)) | DirectiveKind::IncludeDir(Ok(a)) => {
+                Some(&self.raw[a.clone()])
+            }
+            _ => None,
+        };
+        let Some(arg) = arg else {
+            if d.kind == DirectiveKind::Unknown {
+                self.push(None, "MC115", Severity::Warning, || "unknown directive: the reader ignores it without a word".into(), "the directives are `!include FILE` and `!includedir DIR` (lower case, a space before the path)");
+            }
+            return;
+        };
+        if arg.contains(&b'#') || arg.first().is_some_and(|&b| b == b'"' || b == b'\'') {
+            self.push(None, "MC108", Severity::Warning, || "the path of this directive holds a comment or quotes: the reader takes them as part of the file name".into(), "write the bare path; comments go on their own line");
+        } else if !arg.starts_with(b"/") && !arg.starts_with(b"~/") {
+            self.push(None, "MC109", Severity::Warning, || "relative include path: the reader resolves it against the client's working directory, not this file's folder".into(), "use an absolute path");
+        }
+        if ending == LineEnding::None {
+            self.push(None, "MC110", Severity::Warning, || "the file ends in this directive without a newline: the reader drops the last byte of the path".into(), "end the file with a newline");
+        }
+    }
+
+    fn option(&mut self, o: &OptionLine) {
+        let raw = self.raw;
+        let name_raw = &raw[o.name.clone()];
+        if self.secret_line.is_none()
+            && self.readable_by_others.is_some()
+            && clients::is_secret(name_raw)
+        {
+            self.secret_line = Some((self.n, raw));
+        }
+        if name_raw.starts_with(b"?include") {
+            self.push(None, "MC119", Severity::Warning, || "`?includedir` is a directive only from MariaDB 11.4.10; older readers take it for an option".into(), "use !includedir for older clients");
+        }
+        if let Some(v) = &o.value {
+            self.value(o, v);
+        }
+        let in_connector_python = self
+            .group
+            .as_deref()
+            .is_some_and(|g| g.eq_ignore_ascii_case(group::CONNECTOR_PYTHON.as_bytes()));
+        let (name, typo) = self.names.get(name_raw);
+        let unknown_to_connector_python =
+            in_connector_python && !names::CONNECTOR_PYTHON_KEYS.contains(&name.canonical.as_str());
+        let typo = typo.clone();
+        if let Some(hint) = typo {
+            self.push(
+                None,
+                "MC114",
+                Severity::Warning,
+                || format!("unknown option `{}`", String::from_utf8_lossy(name_raw)),
+                &hint,
+            );
+        }
+        self.repeated_key(name_raw);
+        if unknown_to_connector_python {
+            self.push(None, "MC403", Severity::Error, || format!("Connector/Python stops on `{}` in [connector_python] (AttributeError: Unsupported argument)", String::from_utf8_lossy(name_raw)), "move it to [client] or to the group of the program that knows it");
+        }
+    }
+
+    /// Comment characters that are part of the value.
+    fn value(&mut self, o: &OptionLine, v: &ValueSpan) {
+        let raw = self.raw;
+        let value = &raw[v.raw.clone()];
+        let quotes = value.iter().filter(|&&b| b == b'"' || b == b'\'').count();
+        let before = |c: u8| {
+            value
+                .windows(2)
+                .any(|w| crate::optfile::is_space(w[0]) && w[1] == c)
+        };
+        if o.comment.is_none() && quotes % 2 == 1 && before(b'#') {
+            self.push(
+                None,
+                "MC111",
+                Severity::Warning,
+                || "an unbalanced quote makes the `#` comment part of the value".into(),
+                "quote the whole value, or escape the quote as \\' / \\\"",
+            );
+        }
+        if v.quote(raw).is_none() && before(b';') {
+            self.push(None, "MC112", Severity::Warning, || "`;` starts a comment only at the beginning of a line: here it is part of the value".into(), "use `#` for a comment after a value");
+        }
+    }
+
+    /// A key set twice in one block (PyMySQL's strict parser refuses the file).
+    fn repeated_key(&mut self, name_raw: &[u8]) {
+        self.key.clear();
+        self.key.extend(name_raw.iter().map(u8::to_ascii_lowercase));
+        match self.keys.get(self.key.as_slice()) {
+            Some(&first) => {
+                let key = String::from_utf8_lossy(&self.key).into_owned();
+                self.push(
+                    Some((first, "first occurrence")),
+                    "MC402",
+                    Severity::Warning,
+                    || format!("`{key}` is set twice in this block: PyMySQL refuses the file"),
+                    "keep one line",
+                );
+            }
+            None => {
+                self.keys.insert(self.key.clone(), self.n);
+            }
+        }
+    }
+
+    /// What needs the whole file: a password in a file others can read.
+    fn finish(self) {
+        if let (Some(mode), Some((line, raw))) = (self.readable_by_others, self.secret_line) {
+            self.sink.push(Finding::on_line(
+                "MC202",
+                Severity::Warning,
+                format!("a password in a file other users can read (mode {mode:04o})"),
+                self.path,
+                line,
+                raw,
+                Some(format!("chmod 600 {}", self.path.display())),
+            ));
+        }
     }
 }
 
@@ -55,14 +264,14 @@ impl Out<'_> {
 #[derive(Default)]
 struct Names {
     /// The parsed name, and the hint for a misspelt one.
-    seen: HashMap<Vec<u8>, (OptionName, Option<String>)>,
+    seen: HashMap<Vec<u8>, (OptionName, Option<Rc<str>>)>,
 }
 
 impl Names {
-    fn get(&mut self, raw: &[u8]) -> &(OptionName, Option<String>) {
+    fn get(&mut self, raw: &[u8]) -> &(OptionName, Option<Rc<str>>) {
         if !self.seen.contains_key(raw) {
             let name = OptionName::parse(raw);
-            let hint = meant(&name.canonical).map(|k| format!("did you mean `{k}`?"));
+            let hint = meant(&name.canonical).map(|k| Rc::from(format!("did you mean `{k}`?")));
             self.seen.insert(raw.to_vec(), (name, hint));
         }
         &self.seen[raw]
@@ -104,8 +313,6 @@ pub(crate) fn check_file(
         ));
         return;
     }
-    let readable_by_others = readable_by_others(path);
-    let mut secret_line: Option<(usize, &[u8])> = None;
     if !bytes.is_empty() && !bytes.contains(&b'\n') && bytes.contains(&b'\r') {
         sink.push(Finding::on_file(
             "MC104",
@@ -115,232 +322,30 @@ pub(crate) fn check_file(
             Some("convert the line endings to LF".into()),
         ));
     }
-
-    let mut headers: HashMap<Vec<u8>, usize> = HashMap::default();
-    let mut keys: HashMap<Vec<u8>, usize> = HashMap::default();
-    let mut key: Vec<u8> = Vec::new();
-    let mut names = Names::default();
-    let mut group: Option<Vec<u8>> = None;
-    let has_bom = bytes.starts_with(b"\xEF\xBB\xBF");
-    let mut pending = Out {
+    let mut check = FileCheck {
         sink,
         path,
+        n: 0,
         raw: &[],
+        has_bom: bytes.starts_with(b"\xEF\xBB\xBF"),
+        headers: HashMap::default(),
+        keys: HashMap::default(),
+        key: Vec::new(),
+        names: Names::default(),
+        group: None,
+        readable_by_others: readable_by_others(path),
+        secret_line: None,
     };
     for line in parse_lines(bytes) {
-        let n = line.number;
-        let raw = line.raw;
-        pending.raw = raw;
-        for (_, notice) in notices
-            .iter()
-            .filter(|(r, _)| (line.reader_number..line.reader_number + line.pieces).contains(r))
-        {
-            pending.sink.push(super::at_line(notice, path, n, raw));
+        let pieces = line.reader_number..line.reader_number + line.pieces;
+        for (_, notice) in notices.iter().filter(|(r, _)| pieces.contains(r)) {
+            check
+                .sink
+                .push(super::at_line(notice, path, line.number, line.raw));
         }
-        if line.too_long {
-            pending.push(
-                n,
-                None,
-                "MC105",
-                Severity::Warning,
-                || format!(
-                    "line of {} bytes: the reader cuts lines after 4094 bytes and reads the rest as a new line",
-                    raw.len() - line.ending.as_bytes().len()
-                ),
-                "split the value or shorten it",
-            );
-        }
-        match line.kind {
-            LineKind::Invalid(Invalid::OptionBeforeGroup) if n == 1 && has_bom => pending.push(n, None, "MC103",
-                Severity::Error,
-                || "the file starts with a UTF-8 byte-order mark, which the reader takes for an option before any group: every client refuses the file".into(),
-                "save the file as UTF-8 without BOM",
-            ),
-            LineKind::Invalid(Invalid::OptionBeforeGroup) => pending.push(n, None, "MC101",
-                Severity::Error,
-                || "option before the first group header: every client refuses the file".into(),
-                "put a group header such as [client] above it",
-            ),
-            LineKind::Invalid(Invalid::MissingBracket) => pending.push(n, None, "MC102",
-                Severity::Error,
-                || "group header without a closing `]`: every client refuses the file".into(),
-                "close the header with `]`",
-            ),
-            LineKind::Invalid(Invalid::DirectiveWithoutArgument) => pending.push(n, None, "MC107",
-                Severity::Error,
-                || "directive without a path: every client refuses the file".into(),
-                "give the file or folder to include",
-            ),
-            LineKind::Invalid(Invalid::EmptyName) => pending.push(n, None, "MC116",
-                Severity::Error,
-                || "option with an empty name: the reader's behaviour is undefined".into(),
-                "write name=value",
-            ),
-            _ => {}
-        }
-        match &line.entry {
-            Entry::Group { name } => {
-                let name = raw[name.clone()].to_vec();
-                if name.first().is_some_and(|&b| crate::optfile::is_space(b)) {
-                    pending.push(
-                        n,
-                        None,
-                        "MC113",
-                        Severity::Warning,
-                        || {
-                            format!(
-                                "group [{}] starts with a space: no program reads it",
-                                String::from_utf8_lossy(&name)
-                            )
-                        },
-                        "remove the space after `[`",
-                    );
-                }
-                if let Some(&first) = headers.get(&name) {
-                    pending.push(
-                        n,
-                        Some((first, "first block")),
-                        "MC401",
-                        Severity::Warning,
-                        || format!(
-                            "group [{}] appears again: PyMySQL and Connector/Python refuse a file with a repeated group",
-                            String::from_utf8_lossy(&name)
-                        ),
-                        "merge the blocks into one",
-                    );
-                } else {
-                    headers.insert(name.clone(), n);
-                }
-                group = Some(name);
-                keys.clear();
-            }
-            Entry::Directive(d) => {
-                let arg = match &d.kind {
-                    DirectiveKind::Include(Ok(a)) | DirectiveKind::IncludeDir(Ok(a)) => {
-                        Some(&raw[a.clone()])
-                    }
-                    _ => None,
-                };
-                if let Some(arg) = arg {
-                    if arg.contains(&b'#') || arg.first().is_some_and(|&b| b == b'"' || b == b'\'')
-                    {
-                        pending.push(n, None, "MC108", Severity::Warning, || "the path of this directive holds a comment or quotes: the reader takes them as part of the file name".into(), "write the bare path; comments go on their own line");
-                    } else if !arg.starts_with(b"/") && !arg.starts_with(b"~/") {
-                        pending.push(n, None, "MC109", Severity::Warning, || "relative include path: the reader resolves it against the client's working directory, not this file's folder".into(), "use an absolute path");
-                    }
-                    if line.ending == LineEnding::None {
-                        pending.push(n, None, "MC110", Severity::Warning, || "the file ends in this directive without a newline: the reader drops the last byte of the path".into(), "end the file with a newline");
-                    }
-                } else if d.kind == DirectiveKind::Unknown {
-                    pending.push(
-                        n,
-                        None,
-                        "MC115",
-                        Severity::Warning,
-                        || "unknown directive: the reader ignores it without a word".into(),
-                        "the directives are `!include FILE` and `!includedir DIR` (lower case, a space before the path)",
-                    );
-                }
-            }
-            Entry::Option(o) if line.kind == LineKind::Option => {
-                let name_raw = &raw[o.name.clone()];
-                let (name, typo) = names.get(name_raw);
-                if secret_line.is_none()
-                    && readable_by_others.is_some()
-                    && clients::is_secret(name_raw)
-                {
-                    secret_line = Some((n, raw));
-                }
-                if name_raw.starts_with(b"?include") {
-                    pending.push(n, None, "MC119", Severity::Warning, || "`?includedir` is a directive only from MariaDB 11.4.10; older readers take it for an option".into(), "use !includedir for older clients");
-                }
-                if let Some(v) = &o.value {
-                    let value = &raw[v.raw.clone()];
-                    let quotes = value.iter().filter(|&&b| b == b'"' || b == b'\'').count();
-                    if o.comment.is_none()
-                        && quotes % 2 == 1
-                        && raw[v.raw.clone()]
-                            .windows(2)
-                            .any(|w| crate::optfile::is_space(w[0]) && w[1] == b'#')
-                    {
-                        pending.push(
-                            n,
-                            None,
-                            "MC111",
-                            Severity::Warning,
-                            || "an unbalanced quote makes the `#` comment part of the value".into(),
-                            "quote the whole value, or escape the quote as \\' / \\\"",
-                        );
-                    }
-                    if v.quote(raw).is_none()
-                        && value
-                            .windows(2)
-                            .any(|w| crate::optfile::is_space(w[0]) && w[1] == b';')
-                    {
-                        pending.push(n, None, "MC112", Severity::Warning, || "`;` starts a comment only at the beginning of a line: here it is part of the value".into(), "use `#` for a comment after a value");
-                    }
-                }
-                if let Some(hint) = typo {
-                    pending.push(
-                        n,
-                        None,
-                        "MC114",
-                        Severity::Warning,
-                        || format!("unknown option `{}`", String::from_utf8_lossy(name_raw)),
-                        hint,
-                    );
-                }
-                key.clear();
-                key.extend(name_raw.iter().map(u8::to_ascii_lowercase));
-                if let Some(&first) = keys.get(key.as_slice()) {
-                    pending.push(
-                        n,
-                        Some((first, "first occurrence")),
-                        "MC402",
-                        Severity::Warning,
-                        || {
-                            format!(
-                                "`{}` is set twice in this block: PyMySQL refuses the file",
-                                String::from_utf8_lossy(&key)
-                            )
-                        },
-                        "keep one line",
-                    );
-                } else {
-                    keys.insert(key.clone(), n);
-                }
-                if group
-                    .as_deref()
-                    .is_some_and(|g| g.eq_ignore_ascii_case(group::CONNECTOR_PYTHON.as_bytes()))
-                    && !names::CONNECTOR_PYTHON_KEYS.contains(&name.canonical.as_str())
-                {
-                    pending.push(
-                        n,
-                        None,
-                        "MC403",
-                        Severity::Error,
-                        || format!(
-                            "Connector/Python stops on `{}` in [connector_python] (AttributeError: Unsupported argument)",
-                            String::from_utf8_lossy(name_raw)
-                        ),
-                        "move it to [client] or to the group of the program that knows it",
-                    );
-                }
-            }
-            _ => {}
-        }
+        check.line(&line);
     }
-    if let (Some(mode), Some((line, raw))) = (readable_by_others, secret_line) {
-        pending.sink.push(Finding::on_line(
-            "MC202",
-            Severity::Warning,
-            format!("a password in a file other users can read (mode {mode:04o})"),
-            path,
-            line,
-            raw,
-            Some(format!("chmod 600 {}", path.display())),
-        ));
-    }
+    check.finish();
 }
 
 /// The file's mode, when other users may read it (a per-user file: under /etc that is normal).
