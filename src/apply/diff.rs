@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use crate::diagnostic::sanitize_keeping_tabs;
 use crate::optfile::Document;
-use crate::optfile::edit::Edited;
+use crate::optfile::edit::{Edited, Hunk};
 use crate::optfile::lex::{self, Entry};
 
 /// Decides, from an option's name as written, whether its value is hidden.
@@ -66,21 +66,14 @@ pub fn unified(label: &str, old: &[u8], new: &[u8], secret: Secret<'_>) -> Strin
     out
 }
 
-/// The unified diff (3 lines of context) of an edit, from the edit itself: the lines it
-/// changes are known, so no diff algorithm runs over the whole file and the cost follows the
-/// size of the edit, not of the file. Same format as [`unified`].
-pub fn unified_edit(label: &str, doc: &Document, edited: &Edited, secret: Secret<'_>) -> String {
-    let hunks = edited.hunks(doc);
-    if hunks.is_empty() {
-        return String::new();
-    }
-    let lines = doc.lines();
-    let new_lines = edited.new_lines(doc);
-    // Where each step's new lines start in `new_lines`, by new index.
+/// The edit script of `hunks` over a file of `old_len` lines, as diff operations (touching
+/// steps merged, as a diff shows them), and where each step's new lines start: (new index,
+/// index into the edit's new lines).
+fn diff_ops(hunks: &[Hunk], old_len: usize) -> (Vec<DiffOp>, Vec<(usize, usize)>) {
     let mut starts: Vec<(usize, usize)> = Vec::with_capacity(hunks.len());
     let mut ops = Vec::with_capacity(hunks.len() * 2 + 1);
     let (mut old, mut new, mut taken) = (0usize, 0usize, 0usize);
-    for h in &hunks {
+    for h in hunks {
         if h.old > old {
             let len = h.old - old;
             ops.push(DiffOp::Equal {
@@ -125,13 +118,27 @@ pub fn unified_edit(label: &str, doc: &Document, edited: &Edited, secret: Secret
         old = h.old + h.old_len;
         new += h.new_len;
     }
-    if old < lines.len() {
+    if old < old_len {
         ops.push(DiffOp::Equal {
             old_index: old,
             new_index: new,
-            len: lines.len() - old,
+            len: old_len - old,
         });
     }
+    (ops, starts)
+}
+
+/// The unified diff (3 lines of context) of an edit, from the edit itself: the lines it
+/// changes are known, so no diff algorithm runs over the whole file and the cost follows the
+/// size of the edit, not of the file. Same format as [`unified`].
+pub fn unified_edit(label: &str, doc: &Document, edited: &Edited, secret: Secret<'_>) -> String {
+    let hunks = edited.hunks(doc);
+    if hunks.is_empty() {
+        return String::new();
+    }
+    let lines = doc.lines();
+    let new_lines = edited.new_lines(doc);
+    let (ops, starts) = diff_ops(&hunks, lines.len());
     let old_line = |i: usize| doc.raw(&lines[i]);
     let new_line = |i: usize| {
         let k = starts.partition_point(|&(at, _)| at <= i) - 1;

@@ -65,22 +65,9 @@ fn add_dir(dirs: &mut Vec<String>, dir: &str) {
     dirs.push(d);
 }
 
-/// The files a client of `family` reads, in reading order.
-pub fn chain_files(
-    family: Vendor,
-    platform: Platform,
-    env: &SearchEnv,
-    opts: &FileOptions,
-) -> Vec<ChainFile> {
-    if opts.no_defaults {
-        return Vec::new();
-    }
-    if let Some(f) = &opts.defaults_file {
-        return vec![ChainFile {
-            path: f.clone(),
-            required: true,
-        }];
-    }
+/// The folders searched, in order; `""` stands for `--defaults-extra-file`, `"~/"` for the
+/// home folder.
+fn search_dirs(family: Vendor, platform: Platform, env: &SearchEnv) -> Vec<String> {
     let mut dirs: Vec<String> = Vec::new();
     let lossy = |p: &Path| p.to_string_lossy().into_owned();
     match platform {
@@ -120,7 +107,26 @@ pub fn chain_files(
     if platform == Platform::Unix {
         add_dir(&mut dirs, "~/");
     }
+    dirs
+}
 
+/// The files a client of `family` reads, in reading order.
+pub fn chain_files(
+    family: Vendor,
+    platform: Platform,
+    env: &SearchEnv,
+    opts: &FileOptions,
+) -> Vec<ChainFile> {
+    if opts.no_defaults {
+        return Vec::new();
+    }
+    if let Some(f) = &opts.defaults_file {
+        return vec![ChainFile {
+            path: f.clone(),
+            required: true,
+        }];
+    }
+    let dirs = search_dirs(family, platform, env);
     let names: &[&str] = match platform {
         Platform::Unix => &["my.cnf"],
         Platform::Windows => &["my.ini", "my.cnf"],

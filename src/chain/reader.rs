@@ -305,39 +305,7 @@ impl<'g, V: Visitor> Reader<'g, V> {
             let Some(p) = first else { continue };
             match s[p] {
                 b'#' | b';' => continue,
-                b'!' => {
-                    let entry = lex::classify_content(s, p);
-                    let Entry::Directive(d) = entry else {
-                        unreachable!("a line starting with '!' is a directive")
-                    };
-                    if depth >= MAX_INCLUDE_DEPTH {
-                        self.visitor.notice(Notice::DepthLimit {
-                            directive: s[d.text.clone()].to_vec(),
-                            path: path.to_path_buf(),
-                            line: line_no,
-                        });
-                        continue;
-                    }
-                    let arg = match &d.kind {
-                        DirectiveKind::Unknown => continue,
-                        DirectiveKind::Include(a) | DirectiveKind::IncludeDir(a) => a.clone(),
-                    };
-                    let Ok(arg) = arg else {
-                        self.visitor.notice(Notice::WrongDirective {
-                            keyword: d.kind.keyword(),
-                            path: path.to_path_buf(),
-                            line: line_no,
-                        });
-                        return Err(Fatal);
-                    };
-                    let target = fsio::path_from_bytes(&s[arg]);
-                    if matches!(d.kind, DirectiveKind::IncludeDir(_)) {
-                        self.include_dir(&target, path, line_no, depth)?;
-                    } else {
-                        // Errors inside an included file stop only that file.
-                        let _ = self.read_file(&target, depth + 1);
-                    }
-                }
+                b'!' => self.directive(s, p, path, line_no, depth)?,
                 b'[' => {
                     let Entry::Group { name } = lex::classify_content(s, p) else {
                         self.visitor.notice(Notice::WrongGroup {
@@ -381,6 +349,49 @@ impl<'g, V: Visitor> Reader<'g, V> {
                     }
                 },
             }
+        }
+        Ok(())
+    }
+
+    /// A directive line (`s` cut at its NUL, `p` its first non-blank byte): includes are read
+    /// at once; a bad one is fatal.
+    fn directive(
+        &mut self,
+        s: &[u8],
+        p: usize,
+        path: &Path,
+        line_no: usize,
+        depth: u32,
+    ) -> Result<(), Fatal> {
+        let Entry::Directive(d) = lex::classify_content(s, p) else {
+            unreachable!("a line starting with '!' is a directive")
+        };
+        if depth >= MAX_INCLUDE_DEPTH {
+            self.visitor.notice(Notice::DepthLimit {
+                directive: s[d.text.clone()].to_vec(),
+                path: path.to_path_buf(),
+                line: line_no,
+            });
+            return Ok(());
+        }
+        let arg = match &d.kind {
+            DirectiveKind::Unknown => return Ok(()),
+            DirectiveKind::Include(a) | DirectiveKind::IncludeDir(a) => a.clone(),
+        };
+        let Ok(arg) = arg else {
+            self.visitor.notice(Notice::WrongDirective {
+                keyword: d.kind.keyword(),
+                path: path.to_path_buf(),
+                line: line_no,
+            });
+            return Err(Fatal);
+        };
+        let target = fsio::path_from_bytes(&s[arg]);
+        if matches!(d.kind, DirectiveKind::IncludeDir(_)) {
+            self.include_dir(&target, path, line_no, depth)?;
+        } else {
+            // Errors inside an included file stop only that file.
+            let _ = self.read_file(&target, depth + 1);
         }
         Ok(())
     }

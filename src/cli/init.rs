@@ -1,7 +1,7 @@
 //! `mycnf-secure init`: write a new client option file.
 
 use std::io::{BufRead, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use mycnf_secure::addca::{self, ca};
 use mycnf_secure::apply;
@@ -30,6 +30,31 @@ fn usage(msg: impl Into<String>) -> Stop {
 
 fn run_inner(args: InitArgs) -> Result<Exit, Stop> {
     let mut warnings = Vec::new();
+    let conn = connection(&args, &mut warnings)?;
+    let output = match &args.output {
+        Some(p) => p.clone(),
+        None => default_file().ok_or_else(|| usage("no home folder: give --output"))?,
+    };
+    let tls = tls(&args, &conn, &output, &mut warnings)?;
+    let text = init::render(&conn, tls.as_ref()).map_err(|e| {
+        Stop(
+            Exit::InvalidInput,
+            format!("error: a value cannot be written: {e}"),
+        )
+    })?;
+    for w in &warnings {
+        output::error(&format!("warning: {w}"));
+    }
+    if output.as_os_str() == "-" {
+        output::emit(&text).map_err(|e| Stop(e, String::new()))?;
+        return Ok(Exit::Success);
+    }
+    write(&args, &output, &text)
+}
+
+/// The connection settings: from the connection string, then the flags, then the password
+/// from standard input.
+fn connection(args: &InitArgs, warnings: &mut Vec<String>) -> Result<Connection, Stop> {
     let from_stdin = args.url.as_deref() == Some("-");
     if from_stdin && args.password_stdin {
         return Err(usage(
@@ -60,20 +85,17 @@ fn run_inner(args: InitArgs) -> Result<Exit, Stop> {
             "the connection string says {off}, which does not verify the server; init writes verified TLS only: drop it and give the CA with --ca (or --system-roots)"
         )));
     }
-    if args.host.is_some() {
-        conn.host = args.host.clone();
-    }
+    let flag = |f: &Option<String>, v: &mut Option<String>| {
+        if f.is_some() {
+            v.clone_from(f);
+        }
+    };
+    flag(&args.host, &mut conn.host);
+    flag(&args.user, &mut conn.user);
+    flag(&args.socket, &mut conn.socket);
+    flag(&args.database, &mut conn.database);
     if args.port.is_some() {
         conn.port = args.port;
-    }
-    if args.user.is_some() {
-        conn.user = args.user.clone();
-    }
-    if args.socket.is_some() {
-        conn.socket = args.socket.clone();
-    }
-    if args.database.is_some() {
-        conn.database = args.database.clone();
     }
     if args.password_stdin {
         let mut line = String::new();
@@ -83,59 +105,50 @@ fn run_inner(args: InitArgs) -> Result<Exit, Stop> {
             .map_err(|e| Stop(Exit::Io, format!("error: cannot read the password: {e}")))?;
         conn.password = Some(line.trim_end_matches(['\n', '\r']).as_bytes().to_vec());
     }
+    Ok(conn)
+}
 
-    let output = match &args.output {
-        Some(p) => p.clone(),
-        None => default_file().ok_or_else(|| usage("no home folder: give --output"))?,
-    };
-    let to_stdout = output.as_os_str() == "-";
-
-    // TLS: the CA is validated exactly as add-ca does.
-    let ctx = crate::cli::context::context(true);
+/// The TLS lines: the CA validated exactly as add-ca validates it (installed if asked).
+fn tls(
+    args: &InitArgs,
+    conn: &Connection,
+    output: &Path,
+    warnings: &mut Vec<String>,
+) -> Result<Option<TlsSpec>, Stop> {
     let system_roots =
         args.system_roots || (conn.system_roots && args.ca.is_none() && conn.ca.is_none());
     let ca_source: Option<PathBuf> = args.ca.clone().or(conn.ca.clone());
-    let tls = if ca_source.is_none() && !system_roots {
+    if ca_source.is_none() && !system_roots {
         warnings.push(
             "no CA given: the file has no TLS settings; add them with mycnf-secure add-ca CA.pem"
                 .into(),
         );
-        None
+        return Ok(None);
+    }
+    let ctx = crate::cli::context::context(true);
+    let input = crate::cli::input::ca(ca_source.as_deref(), system_roots, &ctx)?;
+    let choice = ca::resolve(&input, args.mode.or(conn.mode), &ctx).map_err(stop_for)?;
+    let ca_path = if args.install && output.as_os_str() != "-" {
+        let fingerprint = choice.report.anchor_fingerprint().unwrap_or_default();
+        let dest = ca::install_path(output, &fingerprint, &ctx).map_err(stop_for)?;
+        ca::install(&dest, &input.bytes).map_err(stop_for)?;
+        dest
     } else {
-        let input = crate::cli::input::ca(ca_source.as_deref(), system_roots, &ctx)?;
-        let choice = ca::resolve(&input, args.mode.or(conn.mode), &ctx).map_err(stop_for)?;
-        let ca_path = if args.install && !to_stdout {
-            let fingerprint = choice.report.anchor_fingerprint().unwrap_or_default();
-            let dest = ca::install_path(&output, &fingerprint, &ctx).map_err(stop_for)?;
-            ca::install(&dest, &input.bytes).map_err(stop_for)?;
-            dest
-        } else {
-            fsio::absolute(&input.source)
-        };
-        if args.target == crate::cli::TargetArg::Mysql {
-            warnings.push("--target mysql writes a bare ssl-mode, which stops every MariaDB client (unknown variable): only for files no MariaDB client reads".into());
-        }
-        Some(TlsSpec {
-            target: args.target.into(),
-            mode: choice.mode,
-            ca_path: ca::path_for_file(&ca_path),
-        })
+        fsio::absolute(&input.source)
     };
+    if args.target == crate::cli::TargetArg::Mysql {
+        warnings.push("--target mysql writes a bare ssl-mode, which stops every MariaDB client (unknown variable): only for files no MariaDB client reads".into());
+    }
+    Ok(Some(TlsSpec {
+        target: args.target.into(),
+        mode: choice.mode,
+        ca_path: ca::path_for_file(&ca_path),
+    }))
+}
 
-    let text = init::render(&conn, tls.as_ref()).map_err(|e| {
-        Stop(
-            Exit::InvalidInput,
-            format!("error: a value cannot be written: {e}"),
-        )
-    })?;
-    for w in &warnings {
-        output::error(&format!("warning: {w}"));
-    }
-    if to_stdout {
-        output::emit(&text).map_err(|e| Stop(e, String::new()))?;
-        return Ok(Exit::Success);
-    }
-    let existing = std::fs::read(apply::write::resolve_target(&output)).ok();
+/// Writes the new file: never over an existing one without --force (then with a diff).
+fn write(args: &InitArgs, output: &Path, text: &[u8]) -> Result<Exit, Stop> {
+    let existing = std::fs::read(apply::write::resolve_target(output)).ok();
     if let Some(old) = &existing {
         if !args.force {
             return Err(Stop(
@@ -150,12 +163,12 @@ fn run_inner(args: InitArgs) -> Result<Exit, Stop> {
         let diff = apply::unified(
             &output.display().to_string(),
             old,
-            &text,
+            text,
             &|name: &[u8]| !show && clients::is_secret(name),
         );
         output::emit(diff.as_bytes()).map_err(|e| Stop(e, String::new()))?;
     }
-    let written = apply::write_atomic_with_mode(&output, &text, existing.as_deref(), 0o600, false)
+    let written = apply::write_atomic_with_mode(output, text, existing.as_deref(), 0o600, false)
         .map_err(|e| Stop(Exit::Io, format!("error: {e}")))?;
     output::emit(
         format!(

@@ -334,29 +334,40 @@ pub fn apply(doc: &Document, ops: &[Op]) -> Edited {
             after,
         });
     }
-    let mut total = lines.len() + delta;
-    let mut end = edited.last_bytes(doc);
-    for (group, options) in appends {
-        // A blank line before a new block, unless there is one already.
-        let ends_blank = end.is_empty() || end.ends_with(b"\n\n") || end.ends_with(b"\n\r\n");
-        end = b"x".to_vec();
-        if !ends_blank {
-            edited.tail.extend_from_slice(style.ending.as_bytes());
+    let total = lines.len() + delta;
+    edited.append(doc, &style, &appends, total);
+    edited
+}
+
+impl Edited {
+    /// The blocks appended at the end of a file of `total` lines (so far), each after a blank
+    /// line unless the file ends with one.
+    fn append(
+        &mut self,
+        doc: &Document,
+        style: &Style,
+        appends: &[(&String, &NewOptions)],
+        mut total: usize,
+    ) {
+        let mut end = self.last_bytes(doc);
+        for (group, options) in appends {
+            let ends_blank = end.is_empty() || end.ends_with(b"\n\n") || end.ends_with(b"\n\r\n");
+            end = b"x".to_vec();
+            if !ends_blank {
+                self.tail.extend_from_slice(style.ending.as_bytes());
+                total += 1;
+            }
+            self.tail.extend_from_slice(format!("[{group}]").as_bytes());
+            self.tail.extend_from_slice(style.ending.as_bytes());
             total += 1;
-        }
-        edited
-            .tail
-            .extend_from_slice(format!("[{group}]").as_bytes());
-        edited.tail.extend_from_slice(style.ending.as_bytes());
-        total += 1;
-        edited.written.push(total);
-        for (name, value) in options {
-            edited.tail.extend_from_slice(&style.option(name, value));
-            total += 1;
-            edited.written.push(total);
+            self.written.push(total);
+            for (name, value) in options.iter() {
+                self.tail.extend_from_slice(&style.option(name, value));
+                total += 1;
+                self.written.push(total);
+            }
         }
     }
-    edited
 }
 
 /// The bytes that replace a line an op replaces or comments out.
