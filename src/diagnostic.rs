@@ -40,6 +40,9 @@ pub struct Related {
     pub note: String,
 }
 
+/// At most this many findings of one rule in one file; then one that says how many more.
+pub const PER_RULE_AND_FILE: usize = 100;
+
 /// Source lines in findings are cut to this many bytes.
 pub const MAX_SOURCE: usize = 160;
 

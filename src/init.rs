@@ -1,5 +1,5 @@
 //! `init`: a new client option file from connection settings, with the TLS lines `add-ca`
-//! writes (the same [`crate::tls::settings`]), a short comment above each line, and each option
+//! writes (the same [`crate::clients::settings`]), a short comment above each line, and each option
 //! in the group of the clients that know it (`database` only in `[mysql]`).
 
 use crate::clients::settings::{LOOSE_SSL_MODE, settings};

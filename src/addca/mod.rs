@@ -210,7 +210,7 @@ fn refused_lines(path: &Path, doc: &Document) -> Vec<Finding> {
             Some("name the option file with --file".into()),
         )];
     }
-    let mut sink = crate::diagnostic::Findings::new(crate::check::PER_RULE_AND_FILE);
+    let mut sink = crate::diagnostic::Findings::new(crate::diagnostic::PER_RULE_AND_FILE);
     for line in doc.lines() {
         let LineKind::Invalid(why) = line.kind else {
             continue;

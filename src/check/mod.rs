@@ -19,8 +19,7 @@ use crate::chain::{self, ChainFile, GroupSet, Notice, OptionRecord, Reader, Visi
 use crate::clients::{self, Target};
 pub use crate::diagnostic::{Finding, Related, Severity};
 
-/// At most this many findings of one rule in one file; then one that says how many more.
-pub const PER_RULE_AND_FILE: usize = 100;
+pub use crate::diagnostic::PER_RULE_AND_FILE;
 
 /// The result of a check.
 #[derive(Debug, Clone, Serialize)]

@@ -69,7 +69,8 @@ pub fn render_text(source: &Path, report: &CaReport) -> String {
         .iter()
         .map(|f| Finding::from_cert(source, f))
         .collect();
-    out.push_str(&crate::cli::render::findings(&findings));
+    let rendered = crate::cli::render::findings(&findings);
+    out.push_str(rendered.strip_suffix('\n').unwrap_or(&rendered));
     for c in &report.certificates {
         out.push('\n');
         out.push_str(&render_cert(c));

@@ -3,12 +3,7 @@
 
 use super::names::group::{CLIENT, CLIENT_MARIADB, CLIENT_SERVER, MARIADB_CLIENT, MYSQL};
 
-/// Who made a program: decides its option parser's quirks and the file search list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Vendor {
-    Mysql,
-    Mariadb,
-}
+pub use crate::chain::Vendor;
 
 /// A program (or library) and the groups it reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
