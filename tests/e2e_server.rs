@@ -376,3 +376,92 @@ fn pymysql_reading_the_file_add_ca_wrote_verifies_the_server_and_refuses_the_res
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Connects with MySQLdb (MariaDB Connector/C underneath) using only the option file; prints
+/// the TLS version, or fails.
+fn mysqldb_ssl_version(py: &Path, file: &Path) -> Output {
+    let script = "import sys, MySQLdb\n\
+        c = MySQLdb.connect(read_default_file=sys.argv[1], connect_timeout=10)\n\
+        cur = c.cursor(); cur.execute(\"SHOW STATUS LIKE 'Ssl_version'\")\n\
+        v = cur.fetchone()[1]\n\
+        print((v.decode() if isinstance(v, bytes) else v) or 'none')\n";
+    Command::new(py)
+        .args(["-c", script])
+        .arg(file)
+        .env("HOME", file.parent().unwrap())
+        .output()
+        .unwrap()
+}
+
+/// The boolean rules in `clients`, checked on the real readers of the line: Connector/C
+/// (`atoi`: `2` is on, `ON` and `true` are off) and the `mariadb` client (`my_getopt`: `ON` and
+/// `true` are on, `2` is off). With verification on a client insists on TLS, so it refuses the
+/// server without TLS; with it off it falls back to plaintext.
+#[test]
+#[ignore = "needs mariadbd (mariadb-server) and MySQLdb on Connector/C (python3-mysqldb); scripts/test installs them and runs it"]
+fn connector_c_reads_ssl_verify_server_cert_as_the_client_knowledge_says() {
+    use mycnf_secure::clients::Family;
+    use mycnf_secure::optfile::OptionName;
+    let py = common::mysqldb_python();
+    let Setup {
+        dir, pki, plain, ..
+    } = &setup();
+    let rule = Family::ConnectorC.profile().booleans;
+    for value in ["1", "2", "ON", "true", "0"] {
+        let file = dir.join(format!("verify-{value}.cnf"));
+        std::fs::write(
+            &file,
+            format!(
+                "[client]\nuser = u\npassword = \"p#ss w0rd\"\nhost = 127.0.0.1\nport = {}\nssl-ca = {}\n\n[client-mariadb]\nssl-verify-server-cert = {value}\n",
+                plain.port,
+                pki.ca.display()
+            ),
+        )
+        .unwrap();
+        let out = mysqldb_ssl_version(&py, &file);
+        let enforced = !out.status.success();
+        let said = rule.is_on(
+            &OptionName::parse(b"ssl-verify-server-cert"),
+            Some(value.as_bytes()),
+        );
+        assert_eq!(
+            enforced,
+            said,
+            "ssl-verify-server-cert={value}: Connector/C {} TLS, the client knowledge says {}: {}{}",
+            if enforced {
+                "insisted on"
+            } else {
+                "did not insist on"
+            },
+            if said { "on" } else { "off" },
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if enforced {
+            assert!(
+                String::from_utf8_lossy(&out.stderr).contains("SSL"),
+                "{value}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        // The MariaDB command-line client reads the same line by my_getopt's rule.
+        let cli = mariadb_ssl_version(&file);
+        let cli_enforced = !cli.status.success();
+        let cli_said = Family::MariadbCli113.profile().booleans.is_on(
+            &OptionName::parse(b"ssl-verify-server-cert"),
+            Some(value.as_bytes()),
+        );
+        assert_eq!(
+            cli_enforced,
+            cli_said,
+            "ssl-verify-server-cert={value}: the mariadb client {} TLS, the client knowledge says {}: {}",
+            if cli_enforced {
+                "insisted on"
+            } else {
+                "did not insist on"
+            },
+            if cli_said { "on" } else { "off" },
+            String::from_utf8_lossy(&cli.stderr)
+        );
+    }
+}

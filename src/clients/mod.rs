@@ -108,6 +108,23 @@ const MARIADB_CLI_GROUPS: &[&str] = &[
 ];
 const CONNECTOR_C_GROUPS: &[&str] = &[group::CLIENT, group::CLIENT_SERVER, group::CLIENT_MARIADB];
 
+/// MariaDB's programs: one version differs from another only in verifying by default.
+const fn mariadb_cli(family: Family, label: &'static str, verify_default: bool) -> Profile {
+    Profile {
+        family,
+        label,
+        groups: MARIADB_CLI_GROUPS,
+        reads: Reads::Chain,
+        prefixes: true,
+        booleans: Booleans::GetOpt,
+        stops_on: names::MYSQL_ONLY,
+        stop: Stop::UnknownVariable,
+        warns_on_loose: true,
+        strict_ini: false,
+        tls: TlsModel::VerifyServerCert { verify_default },
+    }
+}
+
 /// The families, in the order of the client table.
 pub const PROFILES: &[Profile] = &[
     Profile {
@@ -123,36 +140,8 @@ pub const PROFILES: &[Profile] = &[
         strict_ini: false,
         tls: TlsModel::SslMode,
     },
-    Profile {
-        family: Family::MariadbCli113,
-        label: "MariaDB ≤ 11.3",
-        groups: MARIADB_CLI_GROUPS,
-        reads: Reads::Chain,
-        prefixes: true,
-        booleans: Booleans::GetOpt,
-        stops_on: names::MYSQL_ONLY,
-        stop: Stop::UnknownVariable,
-        warns_on_loose: true,
-        strict_ini: false,
-        tls: TlsModel::VerifyServerCert {
-            verify_default: false,
-        },
-    },
-    Profile {
-        family: Family::MariadbCli114,
-        label: "MariaDB ≥ 11.4",
-        groups: MARIADB_CLI_GROUPS,
-        reads: Reads::Chain,
-        prefixes: true,
-        booleans: Booleans::GetOpt,
-        stops_on: names::MYSQL_ONLY,
-        stop: Stop::UnknownVariable,
-        warns_on_loose: true,
-        strict_ini: false,
-        tls: TlsModel::VerifyServerCert {
-            verify_default: true,
-        },
-    },
+    mariadb_cli(Family::MariadbCli113, "MariaDB ≤ 11.3", false),
+    mariadb_cli(Family::MariadbCli114, "MariaDB ≥ 11.4", true),
     Profile {
         family: Family::ConnectorC,
         label: "Connector/C apps",

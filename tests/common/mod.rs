@@ -127,7 +127,31 @@ pub fn tools() -> Vec<(&'static str, &'static str, bool)> {
         "$MYCNF_TEST_PYTHON or .venv (scripts/test)",
         find_pymysql().is_some(),
     ));
+    v.push((
+        "MySQLdb on MariaDB Connector/C",
+        "python3-mysqldb",
+        has_mysqldb(),
+    ));
     v
+}
+
+/// Debian's Python with MySQLdb, which runs on the system's MariaDB Connector/C (libmariadb3).
+const DEBIAN_PYTHON: &str = "/usr/bin/python3";
+
+fn has_mysqldb() -> bool {
+    std::process::Command::new(DEBIAN_PYTHON)
+        .args(["-c", "import MySQLdb"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// A Python that runs MySQLdb on MariaDB Connector/C.
+#[track_caller]
+pub fn mysqldb_python() -> PathBuf {
+    if !has_mysqldb() {
+        missing("MySQLdb", "install python3-mysqldb");
+    }
+    PathBuf::from(DEBIAN_PYTHON)
 }
 
 pub fn fixtures() -> PathBuf {
