@@ -173,6 +173,44 @@ impl CaReport {
 /// Validates a CA file's bytes at time `now` (Unix seconds).
 pub fn inspect(bytes: &[u8], now: i64, store: Option<&TrustStore>) -> CaReport {
     let (blocks, mut findings) = pemscan::scan(bytes);
+    let parsed = parse_blocks(&blocks, &mut findings);
+    let framing_ok = findings.is_empty();
+
+    let mut infos: Vec<CertInfo> = parsed
+        .iter()
+        .enumerate()
+        .map(|(i, (block, cert))| describe(i + 1, block.line, cert, now, store))
+        .collect();
+    let cert_errors = check_all(&infos, &parsed, &mut findings);
+    let usable_cas = mark_usable(&mut infos, &cert_errors);
+    findings.extend(
+        infos
+            .iter()
+            .filter_map(|info| time_finding(info, usable_cas)),
+    );
+
+    let public_roots = infos.iter().filter(|c| c.in_system_store).count();
+    findings.sort_by_key(|f| (f.line.unwrap_or(0), std::cmp::Reverse(f.severity)));
+    let usable =
+        framing_ok && usable_cas > 0 && !findings.iter().any(|f| f.severity == Severity::Error);
+    CaReport {
+        usable,
+        certificates: infos,
+        usable_cas,
+        public_roots,
+        findings,
+    }
+}
+
+/// A certificate block with its parsed certificate.
+type Parsed<'a> = (&'a pemscan::CertBlock, X509Certificate<'a>);
+
+/// Parses each block's DER as X.509; a block that does not parse is an error (CA201) and is
+/// left out of the rest of the checks.
+fn parse_blocks<'a>(
+    blocks: &'a [pemscan::CertBlock],
+    findings: &mut Vec<Finding>,
+) -> Vec<Parsed<'a>> {
     let mut parsed = Vec::new();
     for (i, block) in blocks.iter().enumerate() {
         match X509Certificate::from_der(&block.der) {
@@ -191,193 +229,230 @@ pub fn inspect(bytes: &[u8], now: i64, store: Option<&TrustStore>) -> CaReport {
             ),
         }
     }
-    let framing_ok = findings.is_empty();
+    parsed
+}
 
-    let mut infos: Vec<CertInfo> = parsed
-        .iter()
-        .enumerate()
-        .map(|(i, (block, cert))| describe(i + 1, block.line, cert, now, store))
-        .collect();
-
+/// Runs [`check_one`] on every certificate, in file order, adding its findings; returns, per
+/// certificate, whether it has an error of its own.
+fn check_all(infos: &[CertInfo], parsed: &[Parsed<'_>], findings: &mut Vec<Finding>) -> Vec<bool> {
     let mut cert_errors = vec![false; infos.len()];
     for (i, (_, cert)) in parsed.iter().enumerate() {
-        let mut out = Vec::new();
-        check_one(&infos[i], cert, &parsed, &mut out);
-        for f in out {
+        for f in check_one(&infos[i], cert, parsed) {
             if f.severity == Severity::Error {
                 cert_errors[i] = true;
             }
             findings.push(f.for_cert(&infos[i]));
         }
     }
+    cert_errors
+}
+
+/// Decides which certificates can anchor trust now (a CA, in date, no error of its own) and
+/// returns how many can.
+fn mark_usable(infos: &mut [CertInfo], cert_errors: &[bool]) -> usize {
     for (i, info) in infos.iter_mut().enumerate() {
         info.usable =
             info.role != Role::Leaf && info.validity == TimeStatus::Valid && !cert_errors[i];
     }
-    let usable_cas = infos.iter().filter(|c| c.usable).count();
-
-    // Time: an error when it leaves the file without a usable CA, a warning in a bundle.
-    for info in &infos {
-        let (code, what) = match info.validity {
-            TimeStatus::Valid => {
-                if info.days_left < EXPIRY_WARNING_DAYS {
-                    findings.push(
-                        Finding::warning(
-                            "CA302",
-                            format!(
-                                "certificate {} ({}) expires in {} days, on {}",
-                                info.index, info.subject, info.days_left, info.not_after
-                            ),
-                            "get the renewed CA from your provider before then",
-                        )
-                        .for_cert(info),
-                    );
-                }
-                continue;
-            }
-            TimeStatus::Expired => ("CA301", format!("expired on {}", info.not_after)),
-            TimeStatus::NotYetValid => {
-                ("CA303", format!("is not valid before {}", info.not_before))
-            }
-        };
-        let message = format!("certificate {} ({}) {what}", info.index, info.subject);
-        let f = if usable_cas == 0 {
-            Finding::error(
-                code,
-                message,
-                "clients will refuse every server with this CA; get the current CA certificate",
-            )
-        } else {
-            Finding::warning(code, message, "other CAs in the file are still usable")
-        };
-        findings.push(f.for_cert(info));
-    }
-
-    let public_roots = infos.iter().filter(|c| c.in_system_store).count();
-    findings.sort_by_key(|f| (f.line.unwrap_or(0), std::cmp::Reverse(f.severity)));
-    let usable =
-        framing_ok && usable_cas > 0 && !findings.iter().any(|f| f.severity == Severity::Error);
-    CaReport {
-        usable,
-        certificates: infos,
-        usable_cas,
-        public_roots,
-        findings,
-    }
+    infos.iter().filter(|c| c.usable).count()
 }
 
-fn check_one(
-    info: &CertInfo,
-    cert: &X509Certificate<'_>,
-    all: &[(&pemscan::CertBlock, X509Certificate<'_>)],
-    out: &mut Vec<Finding>,
-) {
-    match (info.role, info.ca) {
-        (Role::Leaf, _) => {
-            let names = if info.san.is_empty() {
-                String::new()
-            } else {
-                format!(", for {}", info.san.join(", "))
-            };
-            out.push(Finding::error(
-                "CA202",
-                format!(
-                    "certificate {} ({}) is not a CA: it is a server or client certificate{names}",
-                    info.index, info.subject
-                ),
-                "ssl-ca needs the certificate of the CA that signed the server's certificate, not the server's own certificate; ask your provider for the CA (root) certificate",
-            ));
-            return;
+/// The validity period: a warning when expiry is near (CA302); expired (CA301) or not yet valid
+/// (CA303) is an error when it leaves the file without a usable CA, a warning in a bundle that
+/// still has one.
+fn time_finding(info: &CertInfo, usable_cas: usize) -> Option<Finding> {
+    let (code, what) = match info.validity {
+        TimeStatus::Valid => {
+            return (info.days_left < EXPIRY_WARNING_DAYS).then(|| {
+                Finding::warning(
+                    "CA302",
+                    format!(
+                        "certificate {} ({}) expires in {} days, on {}",
+                        info.index, info.subject, info.days_left, info.not_after
+                    ),
+                    "get the renewed CA from your provider before then",
+                )
+                .for_cert(info)
+            });
         }
-        (_, None) => out.push(Finding::warning(
+        TimeStatus::Expired => ("CA301", format!("expired on {}", info.not_after)),
+        TimeStatus::NotYetValid => ("CA303", format!("is not valid before {}", info.not_before)),
+    };
+    let message = format!("certificate {} ({}) {what}", info.index, info.subject);
+    let f = if usable_cas == 0 {
+        Finding::error(
+            code,
+            message,
+            "clients will refuse every server with this CA; get the current CA certificate",
+        )
+    } else {
+        Finding::warning(code, message, "other CAs in the file are still usable")
+    };
+    Some(f.for_cert(info))
+}
+
+/// The checks of one certificate, in the order they are reported: CA-ness, key usage,
+/// signature, key size, signature hash. A leaf stops at the first.
+fn check_one(info: &CertInfo, cert: &X509Certificate<'_>, all: &[Parsed<'_>]) -> Vec<Finding> {
+    if info.role == Role::Leaf {
+        return vec![not_a_ca(info)];
+    }
+    [
+        legacy_root(info),
+        missing_key_cert_sign(info),
+        signature_finding(info, cert, all),
+        weak_key(info),
+        weak_signature_hash(info),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// A leaf (server or client) certificate where a CA belongs (CA202).
+fn not_a_ca(info: &CertInfo) -> Finding {
+    let names = if info.san.is_empty() {
+        String::new()
+    } else {
+        format!(", for {}", info.san.join(", "))
+    };
+    Finding::error(
+        "CA202",
+        format!(
+            "certificate {} ({}) is not a CA: it is a server or client certificate{names}",
+            info.index, info.subject
+        ),
+        "ssl-ca needs the certificate of the CA that signed the server's certificate, not the server's own certificate; ask your provider for the CA (root) certificate",
+    )
+}
+
+/// A CA without basicConstraints, which only a self-signed legacy root can be (CA203).
+fn legacy_root(info: &CertInfo) -> Option<Finding> {
+    info.ca.is_none().then(|| {
+        Finding::warning(
             "CA203",
             format!(
                 "certificate {} ({}) is a self-signed v{} root without basicConstraints",
                 info.index, info.subject, info.version
             ),
             "clients accept such legacy roots, but a modern CA certificate says CA:TRUE",
-        )),
-        _ => {}
-    }
-    if let Some(ku) = &info.key_usage
-        && !ku.contains(&"keyCertSign")
-    {
-        out.push(Finding::error(
+        )
+    })
+}
+
+/// A keyUsage extension that does not allow signing certificates (CA204).
+fn missing_key_cert_sign(info: &CertInfo) -> Option<Finding> {
+    let ku = info.key_usage.as_ref()?;
+    (!ku.contains(&"keyCertSign")).then(|| {
+        Finding::error(
             "CA204",
             format!(
                 "certificate {} ({}) has keyUsage without keyCertSign: it may not sign certificates",
                 info.index, info.subject
             ),
             "TLS libraries reject a chain through this certificate; use the provider's CA certificate",
-        ));
-    }
+        )
+    })
+}
+
+/// Whether the certificate's signature holds: a root's self-signature, an intermediate's against
+/// its issuer in the file.
+fn signature_finding(
+    info: &CertInfo,
+    cert: &X509Certificate<'_>,
+    all: &[Parsed<'_>],
+) -> Option<Finding> {
     if info.self_signed && info.in_system_store {
         // Byte-identical to a root of the operating system's trust store: the store vouches for
         // it, so its self-signature adds nothing (and verifying 140 of them is most of the time).
+        None
     } else if info.self_signed {
-        match cert.verify_signature(None) {
-            Ok(()) => {}
-            Err(X509Error::SignatureUnsupportedAlgorithm) => out.push(unverifiable(info)),
-            Err(_) if small_rsa(cert.public_key()) => out.push(unverifiable(info)),
-            Err(_) => out.push(Finding::error(
-                "CA205",
-                format!(
-                    "the self-signature of certificate {} ({}) does not verify",
-                    info.index, info.subject
-                ),
-                "the certificate is damaged or was altered; copy it again",
-            )),
-        }
+        self_signature(info, cert)
     } else {
-        let issuer = all
-            .iter()
-            .find(|(_, c)| c.subject().as_raw() == cert.issuer().as_raw());
-        match issuer {
-            None => out.push(Finding::warning(
-                "CA206",
-                format!(
-                    "the issuer of certificate {} ({}), {}, is not in the file",
-                    info.index, info.subject, info.issuer
-                ),
-                "the chain can still verify if the server sends it, or if the root is in another ssl-ca file; add the root to be sure",
-            )),
-            Some((_, parent)) => match cert.verify_signature(Some(parent.public_key())) {
-                Ok(()) => {}
-                Err(X509Error::SignatureUnsupportedAlgorithm) => out.push(unverifiable(info)),
-                Err(_) if small_rsa(parent.public_key()) => out.push(unverifiable(info)),
-                Err(_) => {
-                    out.push(Finding::error(
-                        "CA207",
-                        format!(
-                            "the signature on certificate {} ({}) does not verify with its issuer's key",
-                            info.index, info.subject
-                        ),
-                        "the issuer in the file is not the one that signed it (a renewed CA?); get the matching chain",
-                    ));
-                }
-            },
-        }
+        issuer_signature(info, cert, all)
     }
-    if info.key.kind == "RSA" && info.key.bits < 2048 {
-        out.push(Finding::warning(
+}
+
+/// The self-signature: broken is an error (CA205); a signature that cannot be checked here is a
+/// warning (CA208).
+fn self_signature(info: &CertInfo, cert: &X509Certificate<'_>) -> Option<Finding> {
+    match cert.verify_signature(None) {
+        Ok(()) => None,
+        Err(X509Error::SignatureUnsupportedAlgorithm) => Some(unverifiable(info)),
+        Err(_) if small_rsa(cert.public_key()) => Some(unverifiable(info)),
+        Err(_) => Some(Finding::error(
+            "CA205",
+            format!(
+                "the self-signature of certificate {} ({}) does not verify",
+                info.index, info.subject
+            ),
+            "the certificate is damaged or was altered; copy it again",
+        )),
+    }
+}
+
+/// The signature by the issuer: an issuer missing from the file is a warning (CA206), a
+/// signature its key does not verify an error (CA207), one that cannot be checked here a warning
+/// (CA208).
+fn issuer_signature(
+    info: &CertInfo,
+    cert: &X509Certificate<'_>,
+    all: &[Parsed<'_>],
+) -> Option<Finding> {
+    let issuer = all
+        .iter()
+        .find(|(_, c)| c.subject().as_raw() == cert.issuer().as_raw());
+    let Some((_, parent)) = issuer else {
+        return Some(Finding::warning(
+            "CA206",
+            format!(
+                "the issuer of certificate {} ({}), {}, is not in the file",
+                info.index, info.subject, info.issuer
+            ),
+            "the chain can still verify if the server sends it, or if the root is in another ssl-ca file; add the root to be sure",
+        ));
+    };
+    match cert.verify_signature(Some(parent.public_key())) {
+        Ok(()) => None,
+        Err(X509Error::SignatureUnsupportedAlgorithm) => Some(unverifiable(info)),
+        Err(_) if small_rsa(parent.public_key()) => Some(unverifiable(info)),
+        Err(_) => Some(Finding::error(
+            "CA207",
+            format!(
+                "the signature on certificate {} ({}) does not verify with its issuer's key",
+                info.index, info.subject
+            ),
+            "the issuer in the file is not the one that signed it (a renewed CA?); get the matching chain",
+        )),
+    }
+}
+
+/// An RSA key under 2048 bits (CA401).
+fn weak_key(info: &CertInfo) -> Option<Finding> {
+    (info.key.kind == "RSA" && info.key.bits < 2048).then(|| {
+        Finding::warning(
             "CA401",
             format!(
                 "certificate {} ({}) has a weak {}-bit RSA key",
                 info.index, info.subject, info.key.bits
             ),
             "current TLS libraries may refuse keys under 2048 bits",
-        ));
-    }
-    if !info.self_signed && weak_hash(&info.signature_algorithm) {
-        out.push(Finding::warning(
+        )
+    })
+}
+
+/// A SHA-1 or MD5 signature by an issuer (CA402); a root's own signature is not judged.
+fn weak_signature_hash(info: &CertInfo) -> Option<Finding> {
+    (!info.self_signed && weak_hash(&info.signature_algorithm)).then(|| {
+        Finding::warning(
             "CA402",
             format!(
                 "certificate {} ({}) is signed with {}",
                 info.index, info.subject, info.signature_algorithm
             ),
             "SHA-1 and MD5 signatures are refused by current TLS libraries",
-        ));
-    }
+        )
+    })
 }
 
 /// An RSA key under 2048 bits: the verifier (ring) refuses such keys outright, so a failed check
@@ -401,6 +476,8 @@ fn weak_hash(alg: &str) -> bool {
     alg.starts_with("sha1") || alg.starts_with("md5") || alg == "ecdsa-with-SHA1"
 }
 
+/// Reads what one certificate is (role, names, dates, key, extensions, presence in the system
+/// store); `usable` is decided later, once the certificate has been checked.
 fn describe(
     index: usize,
     line: usize,
@@ -409,44 +486,24 @@ fn describe(
     store: Option<&TrustStore>,
 ) -> CertInfo {
     let fingerprint: [u8; 32] = Sha256::digest(cert.as_raw()).into();
-    let sha256 = fingerprint
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect::<Vec<_>>()
-        .join(":");
     let self_signed = cert.subject().as_raw() == cert.issuer().as_raw();
     let bc = cert.basic_constraints().ok().flatten();
     let ca = bc.as_ref().map(|b| b.value.ca);
-    let role = match ca {
-        Some(true) if self_signed => Role::Root,
-        Some(true) => Role::Intermediate,
-        Some(false) => Role::Leaf,
-        // Legacy roots (v1, or v3 without basicConstraints) count as CAs when self-signed.
-        None if self_signed => Role::Root,
-        None => Role::Leaf,
-    };
     let nb = cert.validity().not_before.timestamp();
     let na = cert.validity().not_after.timestamp();
-    let validity = if now < nb {
-        TimeStatus::NotYetValid
-    } else if now > na {
-        TimeStatus::Expired
-    } else {
-        TimeStatus::Valid
-    };
     CertInfo {
         index,
         line,
-        role,
+        role: role_of(ca, self_signed),
         subject: cert.subject().to_string(),
         issuer: cert.issuer().to_string(),
         self_signed,
         version: cert.version().0 + 1,
         serial: cert.raw_serial_as_string(),
-        sha256,
+        sha256: colon_hex(&fingerprint),
         not_before: rfc3339(nb),
         not_after: rfc3339(na),
-        validity,
+        validity: time_status(now, nb, na),
         days_left: (na - now).div_euclid(86_400),
         key: key_info(cert),
         signature_algorithm: signature_name(&cert.signature_algorithm.algorithm.to_id_string()),
@@ -466,6 +523,39 @@ fn describe(
         in_system_store: store.is_some_and(|s| s.contains(&fingerprint)),
         usable: false,
     }
+}
+
+/// What a certificate is from its basicConstraints CA flag (`None` when the extension is absent)
+/// and whether it signed itself.
+fn role_of(ca: Option<bool>, self_signed: bool) -> Role {
+    match ca {
+        Some(true) if self_signed => Role::Root,
+        Some(true) => Role::Intermediate,
+        Some(false) => Role::Leaf,
+        // Legacy roots (v1, or v3 without basicConstraints) count as CAs when self-signed.
+        None if self_signed => Role::Root,
+        None => Role::Leaf,
+    }
+}
+
+/// Where `now` falls in the validity period `not_before..=not_after` (Unix seconds).
+fn time_status(now: i64, not_before: i64, not_after: i64) -> TimeStatus {
+    if now < not_before {
+        TimeStatus::NotYetValid
+    } else if now > not_after {
+        TimeStatus::Expired
+    } else {
+        TimeStatus::Valid
+    }
+}
+
+/// `AB:CD:…`: upper-case hex bytes separated by colons, as fingerprints are shown.
+fn colon_hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":")
 }
 
 fn rfc3339(ts: i64) -> String {

@@ -52,23 +52,64 @@ fn describe_label(label: &str) -> Option<(&'static str, &'static str)> {
 /// Reads the framing of `bytes`. Returns the certificate blocks and the findings (errors for
 /// broken framing and non-certificate blocks).
 pub fn scan(bytes: &[u8]) -> (Vec<CertBlock>, Vec<Finding>) {
-    let mut blocks = Vec::new();
-    let mut findings = Vec::new();
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+    if let Some(f) = not_pem_text(bytes) {
+        return (Vec::new(), vec![f]);
+    }
+    let (blocks, mut findings) = read_blocks(bytes);
+    if blocks.is_empty() && findings.is_empty() {
         findings.push(Finding::error(
+            "CA107",
+            "no -----BEGIN CERTIFICATE----- block in the file",
+            "a CA file is text with one or more blocks from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----",
+        ));
+    }
+    (blocks, findings)
+}
+
+/// Decides whether the file is PEM text at all: an empty (all-whitespace) file, DER or other
+/// binary data is refused with a single finding before any line is read.
+fn not_pem_text(bytes: &[u8]) -> Option<Finding> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Some(Finding::error(
             "CA101",
             "the file is empty",
             "paste the whole certificate, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----",
         ));
-        return (blocks, findings);
     }
-    if let Some(f) = binary_finding(bytes) {
-        findings.push(f);
-        return (blocks, findings);
-    }
+    binary_finding(bytes)
+}
 
-    // (label, line of BEGIN, byte offset of BEGIN)
-    let mut open: Option<(String, usize, usize)> = None;
+/// A block whose BEGIN line has been read and whose END line has not.
+struct OpenBlock {
+    label: String,
+    /// 1-based line of the BEGIN marker.
+    line: usize,
+    /// Byte offset of the BEGIN line.
+    start: usize,
+}
+
+impl OpenBlock {
+    /// The block has no END line (CA102); `hint` says where one is missing.
+    fn unended(&self, hint: String) -> Finding {
+        Finding::error(
+            "CA102",
+            format!(
+                "the {} block that starts at line {} has no END line",
+                self.label, self.line
+            ),
+            hint,
+        )
+        .at_line(self.line)
+    }
+}
+
+/// Pairs the BEGIN and END markers line by line; text outside the blocks is ignored. Each closed
+/// block is judged by [`close_block`]; a BEGIN inside an open block, an END with none open and a
+/// block still open at the end of the file are framing errors.
+fn read_blocks(bytes: &[u8]) -> (Vec<CertBlock>, Vec<Finding>) {
+    let mut blocks = Vec::new();
+    let mut findings = Vec::new();
+    let mut open: Option<OpenBlock> = None;
     let mut offset = 0;
     for (i, raw) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
         let line_no = i + 1;
@@ -77,17 +118,17 @@ pub fn scan(bytes: &[u8]) -> (Vec<CertBlock>, Vec<Finding>) {
         let text = String::from_utf8_lossy(raw);
         let t = text.trim();
         if let Some(label) = marker(t, "-----BEGIN ") {
-            if let Some((old, old_line, _)) = &open {
-                findings.push(
-                    Finding::error(
-                        "CA102",
-                        format!("the {old} block that starts at line {old_line} has no END line"),
-                        format!("add -----END {old}----- before line {line_no}; the certificate may have been cut short when it was copied"),
-                    )
-                    .at_line(*old_line),
-                );
+            if let Some(old) = &open {
+                findings.push(old.unended(format!(
+                    "add -----END {}----- before line {line_no}; the certificate may have been cut short when it was copied",
+                    old.label
+                )));
             }
-            open = Some((label.to_string(), line_no, line_start));
+            open = Some(OpenBlock {
+                label: label.to_string(),
+                line: line_no,
+                start: line_start,
+            });
         } else if let Some(label) = marker(t, "-----END ") {
             match open.take() {
                 None => findings.push(
@@ -98,68 +139,75 @@ pub fn scan(bytes: &[u8]) -> (Vec<CertBlock>, Vec<Finding>) {
                     )
                     .at_line(line_no),
                 ),
-                Some((begin, begin_line, start)) => {
-                    if begin != label {
-                        findings.push(
-                            Finding::error(
-                                "CA104",
-                                format!("the block opened as {begin} at line {begin_line} is closed as {label}"),
-                                "the BEGIN and END labels must be the same",
-                            )
-                            .at_line(line_no),
-                        );
-                        continue;
-                    }
-                    if let Some((what, hint)) = describe_label(&begin) {
-                        findings.push(
-                            Finding::error(
-                                "CA105",
-                                format!("the block at line {begin_line} is {what} (-----BEGIN {begin}-----), not a certificate"),
-                                hint,
-                            )
-                            .at_line(begin_line),
-                        );
-                        continue;
-                    }
-                    match pem::parse(&bytes[start..offset]) {
-                        Ok(p) => blocks.push(CertBlock {
-                            line: begin_line,
-                            der: p.into_contents(),
-                        }),
-                        Err(e) => {
-                            let bad = first_bad_base64_line(&bytes[start..offset]);
-                            findings.push(
-                                Finding::error(
-                                    "CA106",
-                                    format!("the certificate at line {begin_line} is not valid base64 ({e})"),
-                                    "the text between BEGIN and END was changed or cut; copy the certificate again",
-                                )
-                                .at_line(bad.map_or(begin_line, |b| begin_line + b)),
-                            );
-                        }
+                Some(begin) => {
+                    match close_block(&begin, label, line_no, &bytes[begin.start..offset]) {
+                        Ok(block) => blocks.push(block),
+                        Err(f) => findings.push(f),
                     }
                 }
             }
         }
     }
-    if let Some((label, line, _)) = open {
-        findings.push(
-            Finding::error(
-                "CA102",
-                format!("the {label} block that starts at line {line} has no END line"),
-                format!("the file ends inside the block: add -----END {label}----- or copy the certificate again, whole"),
-            )
-            .at_line(line),
-        );
-    }
-    if blocks.is_empty() && findings.is_empty() {
-        findings.push(Finding::error(
-            "CA107",
-            "no -----BEGIN CERTIFICATE----- block in the file",
-            "a CA file is text with one or more blocks from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----",
-        ));
+    if let Some(begin) = open {
+        findings.push(begin.unended(format!(
+            "the file ends inside the block: add -----END {}----- or copy the certificate again, whole",
+            begin.label
+        )));
     }
     (blocks, findings)
+}
+
+/// Judges a block at its END line (`line_no`, closing `label`): the labels must match, the label
+/// must name a certificate, and the text (`block`, BEGIN line through END line) must decode.
+fn close_block(
+    begin: &OpenBlock,
+    label: &str,
+    line_no: usize,
+    block: &[u8],
+) -> Result<CertBlock, Finding> {
+    if begin.label != label {
+        return Err(Finding::error(
+            "CA104",
+            format!(
+                "the block opened as {} at line {} is closed as {label}",
+                begin.label, begin.line
+            ),
+            "the BEGIN and END labels must be the same",
+        )
+        .at_line(line_no));
+    }
+    if let Some((what, hint)) = describe_label(&begin.label) {
+        return Err(Finding::error(
+            "CA105",
+            format!(
+                "the block at line {} is {what} (-----BEGIN {}-----), not a certificate",
+                begin.line, begin.label
+            ),
+            hint,
+        )
+        .at_line(begin.line));
+    }
+    decode_block(begin.line, block)
+}
+
+/// Decodes a certificate block's base64; when it does not decode, the finding points at the
+/// first line with a byte base64 does not use (or at the BEGIN line when none is found).
+fn decode_block(begin_line: usize, block: &[u8]) -> Result<CertBlock, Finding> {
+    match pem::parse(block) {
+        Ok(p) => Ok(CertBlock {
+            line: begin_line,
+            der: p.into_contents(),
+        }),
+        Err(e) => {
+            let bad = first_bad_base64_line(block);
+            Err(Finding::error(
+                "CA106",
+                format!("the certificate at line {begin_line} is not valid base64 ({e})"),
+                "the text between BEGIN and END was changed or cut; copy the certificate again",
+            )
+            .at_line(bad.map_or(begin_line, |b| begin_line + b)))
+        }
+    }
 }
 
 /// `-----BEGIN LABEL-----` → `LABEL`.
