@@ -54,10 +54,14 @@ impl Drop for Server {
 impl Server {
     fn start(dir: &Path, tls: Option<(&Path, &Path, &Path)>) -> Server {
         let data = dir.join("data");
+        // Each server its own temporary folder: servers set up in parallel must not share one.
+        let tmp = dir.join("tmp");
+        std::fs::create_dir_all(&tmp).unwrap();
         let mut install = Command::new(server_program("mariadb-install-db"));
         install
             .arg("--no-defaults")
             .arg(format!("--datadir={}", data.display()))
+            .arg(format!("--tmpdir={}", tmp.display()))
             .args(["--auth-root-authentication-method=normal", "--skip-test-db"]);
         if is_root() {
             install.arg("--user=root");
@@ -73,6 +77,7 @@ impl Server {
         let mut cmd = Command::new(server_program("mariadbd"));
         cmd.arg("--no-defaults")
             .arg(format!("--datadir={}", data.display()))
+            .arg(format!("--tmpdir={}", tmp.display()))
             .arg(format!("--socket={}", dir.join("sock").display()))
             .arg(format!("--pid-file={}", dir.join("pid").display()))
             .arg(format!("--log-error={}", dir.join("error.log").display()))
