@@ -3,6 +3,7 @@
 //! The command line renders findings; the core only makes them. Also the one sanitiser for
 //! text from files on its way to a person.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -100,7 +101,7 @@ impl Finding {
             line,
             col: start + 1,
             width: (end - start).max(1),
-            source: Some(sanitize(body)),
+            source: Some(sanitize(body).into_owned()),
             hint,
             related: None,
             source_bytes: body.to_vec(),
@@ -208,19 +209,19 @@ impl Findings {
 
 /// Text from a file made safe for a terminal: lossy UTF-8, control characters (tabs too)
 /// escaped. Everything from a file, a certificate or a paste passes here before it is shown.
-pub fn sanitize(bytes: &[u8]) -> String {
+pub fn sanitize(bytes: &[u8]) -> Cow<'_, str> {
     escape(bytes, true)
 }
 
 /// [`sanitize`], with tabs kept as they are (lines shown whole, as in a diff).
-pub fn sanitize_keeping_tabs(bytes: &[u8]) -> String {
+pub fn sanitize_keeping_tabs(bytes: &[u8]) -> Cow<'_, str> {
     escape(bytes, false)
 }
 
-fn escape(bytes: &[u8], tabs: bool) -> String {
+fn escape(bytes: &[u8], tabs: bool) -> Cow<'_, str> {
     let text = String::from_utf8_lossy(bytes);
     if !text.chars().any(char::is_control) {
-        return text.into_owned();
+        return text;
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
@@ -231,7 +232,7 @@ fn escape(bytes: &[u8], tabs: bool) -> String {
             c => out.push(c),
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 #[cfg(test)]

@@ -2,8 +2,6 @@
 //! else add it at the end of the group's last block, else append the group; comment out later
 //! lines of the same file that would override ours.
 
-use std::collections::HashSet;
-
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::chain::GroupSet;
@@ -148,7 +146,7 @@ pub fn plan(
         ops: Vec::new(),
         changes: Vec::new(),
         appended: Vec::new(),
-        touched: HashSet::new(),
+        touched: vec![false; doc.lines().len()],
     };
     for s in settings {
         p.setting(s)?;
@@ -180,7 +178,7 @@ struct Planner<'a> {
     changes: Vec<Change>,
     appended: Vec<(String, NewOptions)>,
     /// Lines already replaced or commented out.
-    touched: HashSet<usize>,
+    touched: Vec<bool>,
 }
 
 impl Planner<'_> {
@@ -216,7 +214,7 @@ impl Planner<'_> {
                         name: s.name.to_string(),
                         value: encoded.clone(),
                     });
-                    self.touched.insert(i);
+                    self.touched[i] = true;
                     self.changes.push(Change {
                         line: lines[i].number(),
                         action: Action::Replaced,
@@ -293,7 +291,7 @@ impl Planner<'_> {
         let index = self.index;
         for r in index.relevant.iter().filter(|r| r.line() > anchor) {
             let i = r.line();
-            if self.touched.contains(&i)
+            if self.touched[i]
                 || existing == Some(i)
                 || !index.header(r).target
                 || !s.may_be_contradicted_by(index.name(r))
@@ -302,7 +300,7 @@ impl Planner<'_> {
             }
             let value = self.doc.option_value(&lines[i]);
             if s.is_contradicted_by(index.name(r), value.as_deref()) {
-                self.touched.insert(i);
+                self.touched[i] = true;
                 self.ops.push(Op::CommentOut {
                     line: i,
                     reason: COMMENT_REASON.to_string(),
@@ -322,10 +320,7 @@ impl Planner<'_> {
         let index = self.index;
         for r in &index.relevant {
             let i = r.line();
-            if self.touched.contains(&i)
-                || !index.header(r).mariadb
-                || !stops.stops_on(index.name(r))
-            {
+            if self.touched[i] || !index.header(r).mariadb || !stops.stops_on(index.name(r)) {
                 continue;
             }
             self.ops.push(Op::CommentOut {

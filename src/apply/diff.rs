@@ -20,7 +20,7 @@ pub fn display_line(line: &[u8], secret: Secret<'_>) -> String {
         Some(b) => (b.strip_suffix(b"\r").unwrap_or(b), "\n"),
         None => (line, ""),
     };
-    let mut text = sanitize_keeping_tabs(&masked(body, secret));
+    let mut text = sanitize_keeping_tabs(&masked(body, secret)).into_owned();
     text.push_str(eol);
     text
 }

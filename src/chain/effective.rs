@@ -98,6 +98,10 @@ impl Visitor for First {
     fn file(&mut self, path: &Path, _depth: u32) {
         self.winners.files.push(path.to_path_buf());
     }
+
+    fn wants_values(&self) -> bool {
+        false
+    }
 }
 
 /// The first read: where each option's last line is, the files read, the messages.

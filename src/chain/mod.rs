@@ -180,22 +180,37 @@ impl Visitor for EdgeCollector {
                 p
             }
         };
-        let record = (
-            self.seq,
-            top,
-            Opt::new(r.group, r.name, r.value, file, r.physical),
-        );
+        let new = |seq| {
+            (
+                seq,
+                top,
+                Opt::new(r.group, r.name, r.value, file.clone(), r.physical),
+            )
+        };
         match self.seen.get_mut(self.key.as_slice()) {
             None => {
                 self.seen
                     .insert(self.key.clone(), (self.records.len(), self.records.len()));
-                self.records.push(record);
+                self.records.push(new(self.seq));
             }
             Some((first, last)) if first == last => {
                 *last = self.records.len();
-                self.records.push(record);
+                self.records.push(new(self.seq));
             }
-            Some((_, last)) => self.records[*last] = record,
+            Some((_, last)) => {
+                // The same spelling in the same group: only where it is and its value change.
+                let (seq, _, o) = &mut self.records[*last];
+                *seq = self.seq;
+                o.file = file.clone();
+                o.line = r.physical;
+                match (&mut o.value, r.value) {
+                    (Some(v), Some(value)) => {
+                        v.clear();
+                        v.extend_from_slice(value);
+                    }
+                    (v, value) => *v = value.map(<[u8]>::to_vec),
+                }
+            }
         }
     }
 

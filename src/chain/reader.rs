@@ -170,6 +170,11 @@ pub trait Visitor {
     fn notice(&mut self, notice: Notice);
     /// A file was opened and is about to be read.
     fn file(&mut self, _path: &Path, _depth: u32) {}
+    /// Whether the visitor looks at values; when not, they are not decoded (an option with a
+    /// value is then handed over with an empty one).
+    fn wants_values(&self) -> bool {
+        true
+    }
 }
 
 /// The reader stopped: a fatal error in a top-level file (the notice says which).
@@ -332,8 +337,11 @@ impl<'g, V: Visitor> Reader<'g, V> {
                             unreachable!("any other line is an option")
                         };
                         self.scratch.clear();
+                        let decode = self.visitor.wants_values();
                         let value = o.value.map(|v| {
-                            decode_value_into(&s[v.inner], &mut self.scratch);
+                            if decode {
+                                decode_value_into(&s[v.inner], &mut self.scratch);
+                            }
                             &self.scratch[..]
                         });
                         self.visitor.option(&OptionRecord {

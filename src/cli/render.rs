@@ -35,7 +35,7 @@ pub fn finding(f: &Finding) -> String {
     let path = f
         .file
         .as_ref()
-        .map(|p| sanitize(p.display().to_string().as_bytes()))
+        .map(|p| sanitize(p.as_os_str().as_encoded_bytes()).into_owned())
         .unwrap_or_default();
     let shown = f.source.clone().unwrap_or_default();
     let hint = f.hint.as_deref().map(|h| sanitize(h.as_bytes()));
@@ -47,7 +47,7 @@ pub fn finding(f: &Finding) -> String {
             r.line
         )
     });
-    let mut group = Group::with_title(level(f.severity).primary_title(&message).id(f.code));
+    let mut group = Group::with_title(level(f.severity).primary_title(message.as_ref()).id(f.code));
     if f.line > 0 && f.source.is_some() {
         let range = span(f, &shown);
         group = group.element(
@@ -64,7 +64,7 @@ pub fn finding(f: &Finding) -> String {
         group = group.element(origin);
     }
     if let Some(h) = &hint {
-        group = group.element(Level::HELP.message(h));
+        group = group.element(Level::HELP.message(h.as_ref()));
     }
     if let Some(r) = &related {
         group = group.element(Level::NOTE.message(r));

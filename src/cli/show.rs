@@ -138,7 +138,7 @@ pub fn run(args: ShowArgs) -> Exit {
     };
     let written = output::stream(|out| match args.format {
         Format::Json => {
-            serde_json::to_writer_pretty(
+            serde_json::to_writer(
                 &mut *out,
                 &Json {
                     schema: "mycnf-secure/show/v1",
@@ -171,22 +171,7 @@ fn text(out: &mut output::Stream<'_>, wanted: &[String], r: &Reading<'_>) -> std
             return;
         }
         let o = Shown::new(rec, later, r.show_secrets);
-        let loc = format!("{}:{}", o.file, o.line);
-        let name = sanitize(o.name.as_bytes());
-        let opt = match &o.value {
-            Some(v) => format!("{name}={}", sanitize(v.as_bytes())),
-            None => name,
-        };
-        let over = o
-            .overridden_by
-            .as_ref()
-            .map(|w| format!("   (overridden by {w})"))
-            .unwrap_or_default();
-        result = writeln!(
-            out,
-            "{loc:<width$}  [{}] {opt}{over}",
-            sanitize(o.group.as_bytes())
-        );
+        result = line(out, &o, width);
     });
     result?;
     if r.winners.fatal {
@@ -196,4 +181,26 @@ fn text(out: &mut output::Stream<'_>, wanted: &[String], r: &Reading<'_>) -> std
         )?;
     }
     Ok(())
+}
+
+/// One option as a line of text: `file:line  [group] name=value   (overridden by …)`.
+fn line(out: &mut output::Stream<'_>, o: &Shown<'_>, width: usize) -> std::io::Result<()> {
+    let digits = o.line.checked_ilog10().map_or(1, |d| d as usize + 1);
+    let pad = width.saturating_sub(o.file.len() + 1 + digits);
+    write!(
+        out,
+        "{}:{}{:pad$}  [{}] {}",
+        o.file,
+        o.line,
+        "",
+        sanitize(o.group.as_bytes()),
+        sanitize(o.name.as_bytes())
+    )?;
+    if let Some(v) = &o.value {
+        write!(out, "={}", sanitize(v.as_bytes()))?;
+    }
+    if let Some(w) = o.overridden_by {
+        write!(out, "   (overridden by {w})")?;
+    }
+    writeln!(out)
 }

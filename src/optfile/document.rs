@@ -174,7 +174,12 @@ pub fn parse_lines(bytes: &[u8]) -> impl Iterator<Item = Parsed<'_>> {
             None => (bytes.len(), LineEnding::None),
         };
         let raw = &bytes[start..end];
-        let first = &raw[..lex::reader_line_len(raw)];
+        // A line that fits is one reader line: no need to look for its end again.
+        let first = if raw.len() <= MAX_READER_LINE {
+            raw
+        } else {
+            &raw[..lex::reader_line_len(raw)]
+        };
         let entry = lex::classify(first);
         let kind = match &entry {
             Entry::Blank => LineKind::Blank,
