@@ -99,7 +99,7 @@ impl Visitor for First {
         self.winners.files.push(path.to_path_buf());
     }
 
-    fn wants_values(&self) -> bool {
+    fn wants_value(&mut self, _name: &[u8]) -> bool {
         false
     }
 }

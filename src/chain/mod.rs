@@ -89,6 +89,10 @@ impl OptionCollector {
 }
 
 impl Visitor for OptionCollector {
+    fn wants_value(&mut self, name: &[u8]) -> bool {
+        self.keep.is_none_or(|keep| keep(name))
+    }
+
     fn option(&mut self, r: &OptionRecord<'_>) {
         if self.keep.is_some_and(|keep| !keep(r.name)) {
             return;
@@ -161,6 +165,10 @@ pub struct EdgeRead {
 }
 
 impl Visitor for EdgeCollector {
+    fn wants_value(&mut self, name: &[u8]) -> bool {
+        (self.keep)(name)
+    }
+
     fn option(&mut self, r: &OptionRecord<'_>) {
         if !(self.keep)(r.name) {
             return;

@@ -170,9 +170,9 @@ pub trait Visitor {
     fn notice(&mut self, notice: Notice);
     /// A file was opened and is about to be read.
     fn file(&mut self, _path: &Path, _depth: u32) {}
-    /// Whether the visitor looks at values; when not, they are not decoded (an option with a
-    /// value is then handed over with an empty one).
-    fn wants_values(&self) -> bool {
+    /// Whether the visitor looks at the value of an option called `name`; when not, it is not
+    /// decoded (an option with a value is then handed over with an empty one).
+    fn wants_value(&mut self, _name: &[u8]) -> bool {
         true
     }
 }
@@ -337,7 +337,7 @@ impl<'g, V: Visitor> Reader<'g, V> {
                             unreachable!("any other line is an option")
                         };
                         self.scratch.clear();
-                        let decode = self.visitor.wants_values();
+                        let decode = self.visitor.wants_value(&s[o.name.clone()]);
                         let value = o.value.map(|v| {
                             if decode {
                                 decode_value_into(&s[v.inner], &mut self.scratch);

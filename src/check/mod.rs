@@ -74,6 +74,10 @@ struct Collect<'p> {
 }
 
 impl Visitor for Collect<'_> {
+    fn wants_value(&mut self, name: &[u8]) -> bool {
+        self.live && self.posture.looks_at(name)
+    }
+
     fn option(&mut self, r: &OptionRecord<'_>) {
         if self.live {
             self.posture.option(r);

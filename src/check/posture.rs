@@ -73,7 +73,7 @@ pub(crate) struct Posture {
     host: Option<String>,
     file: Option<Arc<Path>>,
     /// Each distinct spelling parsed once; `None` for a name no rule looks at.
-    names: HashMap<Vec<u8>, Option<OptionName>>,
+    names: HashMap<Vec<u8>, Option<Rc<OptionName>>>,
     pub(crate) findings: Findings,
 }
 
@@ -140,14 +140,19 @@ impl Posture {
         }
     }
 
+    /// Whether some rule looks at an option called `raw`.
+    pub(crate) fn looks_at(&mut self, raw: &[u8]) -> bool {
+        self.name(raw).is_some()
+    }
+
     /// The parsed name of an option some rule looks at.
-    fn name(&mut self, raw: &[u8]) -> Option<OptionName> {
+    fn name(&mut self, raw: &[u8]) -> Option<Rc<OptionName>> {
         if let Some(n) = self.names.get(raw) {
             return n.clone();
         }
         let interesting =
             names::is_tls_related(raw) || raw.windows(4).any(|w| w.eq_ignore_ascii_case(b"host"));
-        let n = interesting.then(|| OptionName::parse(raw));
+        let n = interesting.then(|| Rc::new(OptionName::parse(raw)));
         self.names.insert(raw.to_vec(), n.clone());
         n
     }

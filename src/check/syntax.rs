@@ -179,17 +179,16 @@ impl<'a> FileCheck<'a> {
             .group
             .as_deref()
             .is_some_and(|g| g.eq_ignore_ascii_case(group::CONNECTOR_PYTHON.as_bytes()));
-        let (name, typo) = self.names.get(name_raw);
-        let unknown_to_connector_python =
-            in_connector_python && !names::CONNECTOR_PYTHON_KEYS.contains(&name.canonical.as_str());
-        let typo = typo.clone();
-        if let Some(hint) = typo {
+        let name = self.names.get(name_raw);
+        let unknown_to_connector_python = in_connector_python
+            && !names::CONNECTOR_PYTHON_KEYS.contains(&name.0.canonical.as_str());
+        if let Some(hint) = &name.1 {
             self.push(
                 None,
                 "MC114",
                 Severity::Warning,
                 || format!("unknown option `{}`", String::from_utf8_lossy(name_raw)),
-                &hint,
+                hint,
             );
         }
         self.repeated_key(name_raw);
@@ -264,17 +263,19 @@ impl<'a> FileCheck<'a> {
 #[derive(Default)]
 struct Names {
     /// The parsed name, and the hint for a misspelt one.
-    seen: HashMap<Vec<u8>, (OptionName, Option<Rc<str>>)>,
+    seen: HashMap<Vec<u8>, Rc<(OptionName, Option<String>)>>,
 }
 
 impl Names {
-    fn get(&mut self, raw: &[u8]) -> &(OptionName, Option<Rc<str>>) {
-        if !self.seen.contains_key(raw) {
-            let name = OptionName::parse(raw);
-            let hint = meant(&name.canonical).map(|k| Rc::from(format!("did you mean `{k}`?")));
-            self.seen.insert(raw.to_vec(), (name, hint));
+    fn get(&mut self, raw: &[u8]) -> Rc<(OptionName, Option<String>)> {
+        if let Some(n) = self.seen.get(raw) {
+            return n.clone();
         }
-        &self.seen[raw]
+        let name = OptionName::parse(raw);
+        let hint = meant(&name.canonical).map(|k| format!("did you mean `{k}`?"));
+        let n = Rc::new((name, hint));
+        self.seen.insert(raw.to_vec(), n.clone());
+        n
     }
 }
 
