@@ -176,6 +176,27 @@ impl Findings {
         self.kept.push(f);
     }
 
+    /// Adds another collection's findings and counts (the cap applies to the sum).
+    pub fn merge(&mut self, other: Findings) {
+        for f in other.kept {
+            self.push(f);
+        }
+        for (code, file, n) in other.counts {
+            let kept = n.min(other.per_rule);
+            if n > kept {
+                // The ones it left out count here too.
+                match self
+                    .counts
+                    .iter_mut()
+                    .find(|(c, f, _)| *c == code && *f == file)
+                {
+                    Some((_, _, m)) => *m += n - kept,
+                    None => self.counts.push((code, file, n - kept)),
+                }
+            }
+        }
+    }
+
     /// The findings ordered by file, line, column and code, one per rule and line.
     pub fn finish(self) -> Vec<Finding> {
         let mut out = self.kept;

@@ -72,7 +72,7 @@ impl Visitor for First {
         match self.winners.last.get_mut(name) {
             Some(w) => {
                 w.seq = seq;
-                if w.file != r.file {
+                if w.file.as_os_str() != r.file.as_os_str() {
                     w.file = r.file.to_path_buf();
                 }
                 w.line = r.line;

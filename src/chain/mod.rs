@@ -78,7 +78,7 @@ impl OptionCollector {
     /// One shared path per file.
     fn file_of(&mut self, path: &Path) -> Arc<Path> {
         match &self.current {
-            Some(p) if **p == *path => p.clone(),
+            Some(p) if p.as_os_str() == path.as_os_str() => p.clone(),
             _ => {
                 let p: Arc<Path> = Arc::from(path);
                 self.current = Some(p.clone());
@@ -181,7 +181,7 @@ impl Visitor for EdgeCollector {
         self.key.push(0);
         self.key.extend_from_slice(r.name);
         let file = match &self.current {
-            Some(p) if **p == *r.file => p.clone(),
+            Some(p) if p.as_os_str() == r.file.as_os_str() => p.clone(),
             _ => {
                 let p: Arc<Path> = Arc::from(r.file);
                 self.current = Some(p.clone());

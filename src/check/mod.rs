@@ -17,6 +17,7 @@ use serde::Serialize;
 use crate::cert::TrustStore;
 use crate::chain::{self, ChainFile, GroupSet, Notice, OptionRecord, Reader, Visitor};
 use crate::clients::{self, Target};
+use crate::diagnostic::Findings;
 pub use crate::diagnostic::{Finding, Related, Severity};
 
 pub use crate::diagnostic::PER_RULE_AND_FILE;
@@ -71,6 +72,8 @@ struct Collect<'p> {
     seen_files: HashSet<PathBuf>,
     notices: Vec<Notice>,
     seen_notices: HashSet<String>,
+    /// Each new file goes to the per-file rules, which run beside the reading.
+    per_file: std::sync::mpsc::Sender<PathBuf>,
 }
 
 impl Visitor for Collect<'_> {
@@ -93,26 +96,55 @@ impl Visitor for Collect<'_> {
     fn file(&mut self, path: &Path, _depth: u32) {
         if self.seen_files.insert(path.to_path_buf()) {
             self.files.push(path.to_path_buf());
+            let _ = self.per_file.send(path.to_path_buf());
         }
     }
 }
 
-/// Runs every rule.
+/// The per-file rules of each file that arrives, on a thread of their own.
+fn per_file_rules(files: std::sync::mpsc::Receiver<PathBuf>) -> Findings {
+    let mut sink = Findings::new(PER_RULE_AND_FILE);
+    for path in files {
+        if let Ok(bytes) = std::fs::read(&path) {
+            syntax::check_file(&path, &bytes, &mut sink);
+        }
+    }
+    sink
+}
+
+/// Runs every rule: the chain is read once (the posture rules follow it) while, beside it, each
+/// file the reading opens gets its per-file rules.
 pub fn check(input: &CheckInput<'_>) -> CheckReport {
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::scope(|scope| {
+        let per_file = scope.spawn(move || per_file_rules(receive));
+        let mut posture = posture::Posture::new(input.target, PER_RULE_AND_FILE);
+        let (files, notices) = read(input, &mut posture, send);
+        let mut sink = per_file.join().expect("the per-file rules do not panic");
+        finish(input, posture, &mut sink, files, &notices)
+    })
+}
+
+/// Reads the chain for the posture rules: the files read and the reader's messages. Every
+/// file is checked even when an earlier one is fatal for the clients (which then stop
+/// reading): each top-level file is read in turn, its options counted only while the clients
+/// would still be reading.
+fn read(
+    input: &CheckInput<'_>,
+    posture: &mut posture::Posture,
+    per_file: std::sync::mpsc::Sender<PathBuf>,
+) -> (Vec<PathBuf>, Vec<Notice>) {
     let set = GroupSet::new(clients::all_client_groups(), None);
     let home = input.home.map(Path::to_path_buf);
-    let mut posture = posture::Posture::new(input.target, PER_RULE_AND_FILE);
     let mut collect = Collect {
-        posture: &mut posture,
+        posture,
         live: true,
         files: Vec::new(),
         seen_files: HashSet::new(),
         notices: Vec::new(),
         seen_notices: HashSet::new(),
+        per_file,
     };
-    // Every file is checked even when an earlier one is fatal for the clients (which then stop
-    // reading): each top-level file is read in turn, its options counted only while the
-    // clients would still be reading.
     for top in &input.files {
         let mut reader = Reader::new(&set, collect).with_home(home.clone());
         let fatal = chain::read_chain(&mut reader, std::slice::from_ref(top)).is_err();
@@ -121,37 +153,59 @@ pub fn check(input: &CheckInput<'_>) -> CheckReport {
             collect.live = false;
         }
     }
-    let Collect {
-        mut files, notices, ..
-    } = collect;
+    (collect.files, collect.notices)
+}
+
+/// The reader's messages as findings, the files only they name, and the posture rules'
+/// verdict on the whole chain.
+fn finish(
+    input: &CheckInput<'_>,
+    posture: posture::Posture,
+    sink: &mut Findings,
+    mut files: Vec<PathBuf>,
+    notices: &[Notice],
+) -> CheckReport {
     let mut located: Vec<(&Notice, PathBuf, usize)> = Vec::new();
-    for notice in &notices {
+    let mut unread: Vec<PathBuf> = Vec::new();
+    for notice in notices {
         match notice_finding(notice) {
             Some(Ok(f)) => {
                 if let Some(p) = &f.file
                     && !files.contains(p)
                 {
                     files.push(p.clone());
+                    unread.push(p.clone());
                 }
-                posture.findings.push(f);
+                sink.push(f);
             }
             Some(Err((path, line))) => located.push((notice, path, line)),
             None => {}
         }
     }
-    for path in &files {
-        let Ok(bytes) = std::fs::read(path) else {
-            continue;
-        };
+    // Files the reading skipped (world-writable ones) still get their per-file rules.
+    for path in &unread {
+        if let Ok(bytes) = std::fs::read(path) {
+            syntax::check_file(path, &bytes, sink);
+        }
+    }
+    let mut with_notices: Vec<&PathBuf> = located.iter().map(|(_, p, _)| p).collect();
+    with_notices.dedup();
+    for path in with_notices {
         let at: Vec<(usize, &Notice)> = located
             .iter()
             .filter(|(_, p, _)| p == path)
             .map(|(notice, _, line)| (*line, *notice))
             .collect();
-        syntax::check_file(path, &bytes, &mut posture.findings, &at);
+        if let Ok(bytes) = std::fs::read(path) {
+            syntax::place_notices(path, &bytes, sink, &at);
+        }
     }
-    let findings = posture.finish(input, &files).finish();
-    CheckReport { files, findings }
+    let mut posture_findings = posture.finish(input, &files);
+    posture_findings.merge(std::mem::replace(sink, Findings::new(PER_RULE_AND_FILE)));
+    CheckReport {
+        files,
+        findings: posture_findings.finish(),
+    }
 }
 
 /// A finding for a reader message: whole, or (`Err`) to be placed at a reader line of a file.

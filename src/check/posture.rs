@@ -126,7 +126,7 @@ impl Posture {
 
     fn seen(&mut self, r: &OptionRecord<'_>) -> Seen {
         let file = match &self.file {
-            Some(f) if **f == *r.file => f.clone(),
+            Some(f) if f.as_os_str() == r.file.as_os_str() => f.clone(),
             _ => {
                 let f: Arc<Path> = Arc::from(r.file);
                 self.file = Some(f.clone());

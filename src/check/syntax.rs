@@ -293,14 +293,8 @@ fn meant(canonical: &str) -> Option<&'static str> {
         .map(|(_, k)| k)
 }
 
-/// The rules of one file, in one pass over its lines. `notices` are the reader's messages
-/// about reader lines of this file, to report at their lines.
-pub(crate) fn check_file(
-    path: &Path,
-    bytes: &[u8],
-    sink: &mut Findings,
-    notices: &[(usize, &Notice)],
-) {
+/// The rules of one file, in one pass over its lines.
+pub(crate) fn check_file(path: &Path, bytes: &[u8], sink: &mut Findings) {
     if crate::optfile::lex::looks_binary(bytes) {
         sink.push(Finding::on_file(
             "MC120",
@@ -338,15 +332,25 @@ pub(crate) fn check_file(
         secret_line: None,
     };
     for line in parse_lines(bytes) {
-        let pieces = line.reader_number..line.reader_number + line.pieces;
-        for (_, notice) in notices.iter().filter(|(r, _)| pieces.contains(r)) {
-            check
-                .sink
-                .push(super::at_line(notice, path, line.number, line.raw));
-        }
         check.line(&line);
     }
     check.finish();
+}
+
+/// The reader's messages about reader lines of a file (`notices`: reader line, message), at the
+/// file's own lines.
+pub(crate) fn place_notices(
+    path: &Path,
+    bytes: &[u8],
+    sink: &mut Findings,
+    notices: &[(usize, &Notice)],
+) {
+    for line in parse_lines(bytes) {
+        let pieces = line.reader_number..line.reader_number + line.pieces;
+        for (_, notice) in notices.iter().filter(|(r, _)| pieces.contains(r)) {
+            sink.push(super::at_line(notice, path, line.number, line.raw));
+        }
+    }
 }
 
 /// The file's mode, when other users may read it (a per-user file: under /etc that is normal).
