@@ -1,7 +1,7 @@
 //! The options a client will use, in reading order, each with the line that wins over it: read
-//! twice, so that memory follows the number of distinct option names, not the size of the
-//! files. The first read finds the last line of each option; the second hands each option to
-//! the caller with the line that overrides it, if a later one does.
+//! twice, so that memory stays small (four bytes an option) whatever the size of the files. The
+//! first read finds the last line of each option; the second hands each option to the caller
+//! with the line that overrides it, if a later one does.
 
 use std::path::{Path, PathBuf};
 
@@ -25,8 +25,10 @@ pub struct Winner {
 /// What the first read found.
 #[derive(Debug, Default)]
 pub struct Winners {
-    /// By canonical option name.
-    last: HashMap<String, Winner>,
+    /// By canonical name id.
+    last: Vec<Winner>,
+    /// Each option's canonical name id, in reading order (`NONE` for `maximum-…`).
+    ids: Vec<u32>,
     pub files: Vec<PathBuf>,
     pub notices: Vec<Notice>,
     /// A fatal error stopped the reading (the clients stop there too).
@@ -35,21 +37,30 @@ pub struct Winners {
     pub widest: usize,
 }
 
-/// Canonical names by spelling, each spelling parsed once; `None` for `maximum-…`, which
+const NONE: u32 = u32::MAX;
+
+/// Canonical name ids by spelling, each spelling parsed once; [`NONE`] for `maximum-…`, which
 /// overrides nothing.
 #[derive(Default)]
 struct Canonical {
-    names: HashMap<Vec<u8>, Option<String>>,
+    spellings: HashMap<Vec<u8>, u32>,
+    ids: HashMap<String, u32>,
 }
 
 impl Canonical {
-    fn of(&mut self, raw: &[u8]) -> Option<&str> {
-        if !self.names.contains_key(raw) {
-            let n = OptionName::parse(raw);
-            self.names
-                .insert(raw.to_vec(), (!n.maximum).then_some(n.canonical));
+    fn of(&mut self, raw: &[u8]) -> u32 {
+        if let Some(&id) = self.spellings.get(raw) {
+            return id;
         }
-        self.names[raw].as_deref()
+        let n = OptionName::parse(raw);
+        let id = if n.maximum {
+            NONE
+        } else {
+            let next = self.ids.len() as u32;
+            *self.ids.entry(n.canonical).or_insert(next)
+        };
+        self.spellings.insert(raw.to_vec(), id);
+        id
     }
 }
 
@@ -66,29 +77,27 @@ impl Visitor for First {
         let digits = r.line.checked_ilog10().map_or(1, |d| d as usize + 1);
         let width = r.file.as_os_str().len() + digits + 1;
         self.winners.widest = self.winners.widest.max(width);
-        let Some(name) = self.canonical.of(r.name) else {
+        let id = self.canonical.of(r.name);
+        self.winners.ids.push(id);
+        if id == NONE {
             return;
-        };
-        match self.winners.last.get_mut(name) {
-            Some(w) => {
-                w.seq = seq;
-                if w.file.as_os_str() != r.file.as_os_str() {
-                    w.file = r.file.to_path_buf();
-                }
-                w.line = r.line;
-            }
-            None => {
-                self.winners.last.insert(
-                    name.to_string(),
-                    Winner {
-                        seq,
-                        file: r.file.to_path_buf(),
-                        line: r.line,
-                        location: String::new(),
-                    },
-                );
-            }
         }
+        let id = id as usize;
+        if id == self.winners.last.len() {
+            self.winners.last.push(Winner {
+                seq,
+                file: r.file.to_path_buf(),
+                line: r.line,
+                location: String::new(),
+            });
+            return;
+        }
+        let w = &mut self.winners.last[id];
+        w.seq = seq;
+        if w.file.as_os_str() != r.file.as_os_str() {
+            w.file = r.file.to_path_buf();
+        }
+        w.line = r.line;
     }
 
     fn notice(&mut self, notice: Notice) {
@@ -118,7 +127,7 @@ pub fn winners(groups: &GroupSet, files: &[ChainFile], home: Option<&Path>) -> W
     let fatal = read_chain(&mut reader, files).is_err();
     let mut w = reader.into_visitor().winners;
     w.fatal = fatal;
-    for winner in w.last.values_mut() {
+    for winner in &mut w.last {
         winner.location = format!("{}:{}", winner.file.display(), winner.line);
     }
     w
@@ -126,8 +135,7 @@ pub fn winners(groups: &GroupSet, files: &[ChainFile], home: Option<&Path>) -> W
 
 struct Second<'w, F> {
     winners: &'w Winners,
-    canonical: Canonical,
-    seq: u64,
+    seq: usize,
     each: F,
 }
 
@@ -136,10 +144,12 @@ impl<F: FnMut(&OptionRecord<'_>, Option<&Winner>)> Visitor for Second<'_, F> {
         let seq = self.seq;
         self.seq += 1;
         let later = self
-            .canonical
-            .of(r.name)
-            .and_then(|n| self.winners.last.get(n))
-            .filter(|w| w.seq > seq);
+            .winners
+            .ids
+            .get(seq)
+            .filter(|&&id| id != NONE)
+            .map(|&id| &self.winners.last[id as usize])
+            .filter(|w| w.seq > seq as u64);
         (self.each)(r, later);
     }
 
@@ -158,7 +168,6 @@ pub fn for_each(
         groups,
         Second {
             winners,
-            canonical: Canonical::default(),
             seq: 0,
             each,
         },

@@ -86,6 +86,19 @@ pub struct Line {
 const NO_GROUP: u32 = u32::MAX;
 
 impl Line {
+    /// A placeholder, overwritten when the document is parsed.
+    const EMPTY: Line = Line {
+        start: 0,
+        len: 0,
+        number: 0,
+        reader_number: 0,
+        group: NO_GROUP,
+        name: (0, 0),
+        kind: LineKind::Blank,
+        ending: LineEnding::None,
+        too_long: false,
+    };
+
     /// 1-based physical line number.
     pub fn number(&self) -> usize {
         self.number as usize
@@ -233,47 +246,151 @@ pub fn parse_lines(bytes: &[u8]) -> impl Iterator<Item = Parsed<'_>> {
     })
 }
 
+/// Files at least this large are parsed in two halves at once.
+const PARALLEL_FROM: usize = 4 << 20;
+
+impl Stats {
+    fn add(self, o: Stats) -> Stats {
+        Stats {
+            lf: self.lf + o.lf,
+            crlf: self.crlf + o.crlf,
+            spaced: self.spaced + o.spaced,
+            tight: self.tight + o.tight,
+        }
+    }
+}
+
+/// How many lines `bytes` has.
+fn line_count(bytes: &[u8]) -> usize {
+    let n = memchr::memchr_iter(b'\n', bytes).count();
+    if bytes.last().is_some_and(|&b| b != b'\n') {
+        n + 1
+    } else {
+        n
+    }
+}
+
+/// Fills `lines` (exactly as many as `bytes` has) with the compact lines of `bytes`, which
+/// start at offset `base` of the file.
+fn fill(bytes: &[u8], base: usize, lines: &mut [Line]) -> Stats {
+    let mut stats = Stats::default();
+    for (slot, p) in lines.iter_mut().zip(parse_lines(bytes)) {
+        let span16 = |r: &std::ops::Range<usize>| (r.start as u16, r.end as u16);
+        let name = match &p.entry {
+            Entry::Group { name } => span16(name),
+            Entry::Option(o) => {
+                if let Some(v) = &o.value {
+                    let between = &p.raw[o.name.end..v.raw.start];
+                    if between.first().is_some_and(|&b| b == b' ' || b == b'\t') {
+                        stats.spaced += 1;
+                    } else {
+                        stats.tight += 1;
+                    }
+                }
+                span16(&o.name)
+            }
+            _ => (0, 0),
+        };
+        match p.ending {
+            LineEnding::Lf => stats.lf += 1,
+            LineEnding::CrLf => stats.crlf += 1,
+            LineEnding::None => {}
+        }
+        let small = |n: usize| u32::try_from(n).expect("fewer than 4 billion lines");
+        *slot = Line {
+            start: (base + p.span.start) as u64,
+            len: u32::try_from(p.span.len()).expect("a line under 4 GiB"),
+            number: small(p.number),
+            reader_number: small(p.reader_number),
+            group: p.group.map_or(NO_GROUP, small),
+            name,
+            kind: p.kind,
+            ending: p.ending,
+            too_long: p.too_long,
+        };
+    }
+    stats
+}
+
+/// Tells the lines of a second half, parsed on their own, what came before them: numbers and
+/// group indexes move on, and lines before the second half's first header fall under the
+/// first half's last one (an option there is no longer one before any group).
+fn join(first: &[Line], second: &mut [Line]) {
+    let lines = first.len() as u32;
+    let (numbers, readers) = first
+        .last()
+        .map_or((0, 0), |l| (l.number, l.reader_number + pieces(l) - 1));
+    let inherited = first.last().map_or(NO_GROUP, |l| l.group);
+    for l in second {
+        l.number += numbers;
+        l.reader_number += readers;
+        if l.group == NO_GROUP {
+            l.group = inherited;
+            if inherited != NO_GROUP && l.kind == LineKind::Invalid(Invalid::OptionBeforeGroup) {
+                l.kind = if l.name.0 == l.name.1 {
+                    LineKind::Invalid(Invalid::EmptyName)
+                } else {
+                    LineKind::Option
+                };
+            }
+        } else {
+            l.group += lines;
+        }
+    }
+}
+
+/// How many reader lines a line is (more than one after 4094 bytes).
+fn pieces(l: &Line) -> u32 {
+    if l.too_long {
+        let mut n = 0;
+        let mut rest = l.len as usize;
+        // The reader cuts at 4094 bytes, and at the line feed.
+        while rest > 0 {
+            rest -= rest.min(MAX_READER_LINE);
+            n += 1;
+        }
+        n
+    } else {
+        1
+    }
+}
+
 impl Document {
     /// Parses any bytes. Never fails: lines the reader would reject are kept and marked invalid.
     pub fn parse(bytes: Vec<u8>) -> Document {
-        // Sized once: a large file's lines are the bulk of the document's memory.
-        let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', &bytes).count() + 1);
-        let mut stats = Stats::default();
-        for p in parse_lines(&bytes) {
-            let span16 = |r: &std::ops::Range<usize>| (r.start as u16, r.end as u16);
-            let name = match &p.entry {
-                Entry::Group { name } => span16(name),
-                Entry::Option(o) => {
-                    if let Some(v) = &o.value {
-                        let between = &p.raw[o.name.end..v.raw.start];
-                        if between.first().is_some_and(|&b| b == b' ' || b == b'\t') {
-                            stats.spaced += 1;
-                        } else {
-                            stats.tight += 1;
-                        }
-                    }
-                    span16(&o.name)
-                }
-                _ => (0, 0),
-            };
-            match p.ending {
-                LineEnding::Lf => stats.lf += 1,
-                LineEnding::CrLf => stats.crlf += 1,
-                LineEnding::None => {}
+        // A large file is parsed in two halves at once (the second half's lines are then told
+        // what came before them); the result is the same as one pass.
+        let split = (bytes.len() >= PARALLEL_FROM)
+            .then(|| memchr::memchr(b'\n', &bytes[bytes.len() / 2..]))
+            .flatten()
+            .map(|i| bytes.len() / 2 + i + 1);
+        Document::parse_split(bytes, split)
+    }
+
+    /// [`Document::parse`], with the second half (when there is one) starting at `split`, just
+    /// after a line feed.
+    fn parse_split(bytes: Vec<u8>, split: Option<usize>) -> Document {
+        let (lines, stats) = match split {
+            None => {
+                let mut lines = vec![Line::EMPTY; line_count(&bytes)];
+                let stats = fill(&bytes, 0, &mut lines);
+                (lines, stats)
             }
-            let small = |n: usize| u32::try_from(n).expect("fewer than 4 billion lines");
-            lines.push(Line {
-                start: p.span.start as u64,
-                len: u32::try_from(p.span.len()).expect("a line under 4 GiB"),
-                number: small(p.number),
-                reader_number: small(p.reader_number),
-                group: p.group.map_or(NO_GROUP, small),
-                name,
-                kind: p.kind,
-                ending: p.ending,
-                too_long: p.too_long,
-            });
-        }
+            Some(mid) => {
+                // One allocation for all lines; each half fills its own part.
+                let n = line_count(&bytes[..mid]);
+                let mut lines = vec![Line::EMPTY; n + line_count(&bytes[mid..])];
+                let (first, second) = lines.split_at_mut(n);
+                let (a, b) = std::thread::scope(|scope| {
+                    let b = scope.spawn(|| fill(&bytes[mid..], mid, second));
+                    let a = fill(&bytes[..mid], 0, first);
+                    (a, b.join().expect("parsing does not panic"))
+                });
+                let (first, second) = lines.split_at_mut(n);
+                join(first, second);
+                (lines, a.add(b))
+            }
+        };
         Document {
             bytes,
             lines,
@@ -403,6 +520,40 @@ mod tests {
         assert_eq!(doc.lines()[2].reader_number(), 4);
         assert_eq!(doc.physical_line(4), 3);
         assert_eq!(doc.physical_line(3), 2, "the second piece of line 2");
+    }
+
+    #[test]
+    fn parsing_in_two_halves_gives_the_same_document() {
+        let mut long = b"[client]\nk=".to_vec();
+        long.extend(std::iter::repeat_n(b'x', 9000));
+        long.extend_from_slice(b"\n");
+        let inputs: Vec<Vec<u8>> = vec![
+            b"a=1\n=2\n[client]\nuser=a\n=x\n\n# c\n[mysql]\r\nhost=h\r\n!include /x\nlast"
+                .to_vec(),
+            b"\n\n\nx=1\n[g\n[h]\n=\ny\n".to_vec(),
+            [
+                long.clone(),
+                b"a=1\n".to_vec(),
+                long,
+                b"[z]\nq=1\n".to_vec(),
+            ]
+            .concat(),
+        ];
+        for input in inputs {
+            let whole = Document::parse_split(input.clone(), None);
+            for (i, _) in input.iter().enumerate().filter(|(_, b)| **b == b'\n') {
+                if i + 1 >= input.len() {
+                    continue;
+                }
+                let halves = Document::parse_split(input.clone(), Some(i + 1));
+                assert_eq!(
+                    halves,
+                    whole,
+                    "split after byte {i} of {:?}",
+                    String::from_utf8_lossy(&input)
+                );
+            }
+        }
     }
 
     #[test]
