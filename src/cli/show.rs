@@ -3,7 +3,6 @@
 //! files are read the second time.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
 use std::io::Write;
 
 use serde::Serialize;
@@ -77,27 +76,102 @@ struct Reading<'a> {
     show_secrets: bool,
 }
 
-/// The options, serialised as they are read.
+/// The options, serialised as they are read: the second reading runs on a thread of its own
+/// and hands over batches, so reading and writing the JSON overlap.
 struct Options<'a>(&'a Reading<'a>);
+
+/// Options read, their bytes in one buffer.
+#[derive(Default)]
+struct Batch {
+    bytes: Vec<u8>,
+    options: Vec<Packed>,
+}
+
+type Span = std::ops::Range<usize>;
+
+/// One option in a [`Batch`]: spans of its bytes.
+struct Packed {
+    file: Span,
+    line: usize,
+    group: Span,
+    name: Span,
+    value: Option<Span>,
+    overridden_by: Option<Span>,
+}
+
+const BATCH: usize = 16 * 1024;
+
+impl Batch {
+    fn put(&mut self, bytes: &[u8]) -> Span {
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(bytes);
+        start..self.bytes.len()
+    }
+
+    fn push(&mut self, rec: &OptionRecord<'_>, later: Option<&Winner>, show_secrets: bool) {
+        let secret = !show_secrets && clients::is_secret(rec.name);
+        let packed = Packed {
+            file: self.put(rec.file.as_os_str().as_encoded_bytes()),
+            line: rec.line,
+            group: self.put(rec.group),
+            name: self.put(rec.name),
+            value: rec
+                .value
+                .map(|v| self.put(if secret { b"*****" } else { v })),
+            overridden_by: later.map(|l| self.put(l.location.as_bytes())),
+        };
+        self.options.push(packed);
+    }
+
+    fn shown<'b>(&'b self, p: &Packed) -> Shown<'b> {
+        let text = |s: &Span| String::from_utf8_lossy(&self.bytes[s.clone()]);
+        Shown {
+            file: text(&p.file),
+            group: match text(&p.group) {
+                g if g.bytes().any(|b| b.is_ascii_uppercase()) => g.to_ascii_lowercase().into(),
+                g => g,
+            },
+            line: p.line,
+            name: text(&p.name),
+            overridden_by: p
+                .overridden_by
+                .as_ref()
+                .map(|s| std::str::from_utf8(&self.bytes[s.clone()]).unwrap_or_default()),
+            value: p.value.as_ref().map(text),
+        }
+    }
+}
 
 impl Serialize for Options<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let r = self.0;
-        let seq = RefCell::new(serializer.serialize_seq(None)?);
-        let mut failed = None;
-        effective::for_each(r.set, r.files, r.home, r.winners, |rec, later| {
-            if failed.is_none()
-                && let Err(e) =
-                    seq.borrow_mut()
-                        .serialize_element(&Shown::new(rec, later, r.show_secrets))
-            {
-                failed = Some(e);
+        let mut seq = serializer.serialize_seq(None)?;
+        let (send, receive) = std::sync::mpsc::sync_channel::<Batch>(2);
+        let (give_back, reuse) = std::sync::mpsc::channel::<Batch>();
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                let mut batch = Batch::default();
+                effective::for_each(r.set, r.files, r.home, r.winners, |rec, later| {
+                    batch.push(rec, later, r.show_secrets);
+                    if batch.options.len() == BATCH {
+                        let mut next = reuse.try_recv().unwrap_or_default();
+                        next.bytes.clear();
+                        next.options.clear();
+                        // The writer has stopped (an error): nothing more to read for.
+                        let _ = send.send(std::mem::replace(&mut batch, next));
+                    }
+                });
+                let _ = send.send(batch);
+            });
+            for batch in receive {
+                for p in &batch.options {
+                    seq.serialize_element(&batch.shown(p))?;
+                }
+                let _ = give_back.send(batch);
             }
-        });
-        match failed {
-            Some(e) => Err(e),
-            None => seq.into_inner().end(),
-        }
+            Ok::<(), S::Error>(())
+        })?;
+        seq.end()
     }
 }
 
