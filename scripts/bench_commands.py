@@ -17,7 +17,9 @@ scripts/bench_print_defaults.py), then each command below runs on it, round by r
 Each gets the median wall time of --runs runs, but a command whose first run at a size takes more
 than --slow seconds runs only once at that size (the slow ones would otherwise take hours), and a
 run longer than --timeout seconds is killed. The peak resident size (the largest of the runs) comes
-from GNU time, as in bench_print_defaults.py. Exit status 1 of add-ca --check (a change is needed)
+from GNU time, as in bench_print_defaults.py. Every command's output goes to /dev/null (the
+outputs differ in size and kind; bench_print_defaults.py compares print-defaults' bytes with the
+reference's). Exit status 1 of add-ca --check (a change is needed)
 and of check (findings) is expected; any other non-zero status, or a killed run, is a failure.
 
 Budgets, per command and size: wall time at most 3x my_print_defaults' (SLOW otherwise), peak
@@ -65,7 +67,8 @@ def measure_size(path, runs, slow, timeout):
         for label, argv, accepted in cmds:
             if label in failed or (round_no > 0 and walls[label][0] > slow):
                 continue
-            wall, peak, _, rc = run_once(["timeout", "-s", "KILL", str(timeout)] + argv)
+            wall, peak, _, rc = run_once(["timeout", "-s", "KILL", str(timeout)] + argv,
+                                         hash_output=False)
             walls[label].append(wall)
             peaks[label] = max(peaks[label], peak)
             if wall >= timeout:

@@ -60,16 +60,18 @@ def generate(path, target_bytes, seed=7):
 GNU_TIME = "/usr/bin/time"
 
 
-def run_once(argv):
-    """Runs argv with its output hashed as it streams. The peak resident size comes from GNU time
-    (Debian package `time`), which forks the program from a small process; without it, it comes
-    from wait4, whose figure can never be below this Python process's own size."""
+def run_once(argv, hash_output=True):
+    """Runs argv with its output hashed as it streams (or, without hash_output, sent to
+    /dev/null). The peak resident size comes from GNU time (Debian package `time`), which forks
+    the program from a small process; without it, it comes from wait4, whose figure can never be
+    below this Python process's own size."""
     digest = hashlib.sha256()
     peak_file = tempfile.NamedTemporaryFile(prefix="peak-", delete=False).name
     launcher = [GNU_TIME, "-f", "%M", "-o", peak_file] if os.path.exists(GNU_TIME) else []
     start = time.perf_counter()
-    proc = subprocess.Popen(launcher + argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    while True:
+    stdout = subprocess.PIPE if hash_output else subprocess.DEVNULL
+    proc = subprocess.Popen(launcher + argv, stdout=stdout, stderr=subprocess.DEVNULL)
+    while hash_output:
         block = proc.stdout.read(1 << 16)
         if not block:
             break
