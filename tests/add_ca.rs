@@ -69,18 +69,6 @@ fn case(shape: &str) -> Case {
     Case { tmp, file, ca }
 }
 
-fn shapes() -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(common::fixtures().join("add-ca"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.as_bytes()[0].is_ascii_digit())
-        .map(|n| n.trim_end_matches(".cnf").to_string())
-        .collect();
-    v.push("00-no-file".into());
-    v.sort();
-    v
-}
-
 /// The options `my_print_defaults` prints for `groups`, as (name, value).
 fn print_defaults(file: &Path, groups: &[&str], cwd: &Path) -> Vec<(String, String)> {
     let out = common::clean_command(&common::oracle(), cwd)
@@ -177,7 +165,7 @@ fn values_of(file: &Path, name: &str) -> Vec<Vec<u8>> {
 /// transcripts under tests/cmd/add-ca; what the real reader sees is the ignored test below.)
 #[test]
 fn add_ca_for_every_target_mode_and_file_shape() {
-    for shape in shapes() {
+    for shape in common::add_ca_shapes() {
         for target in TARGETS {
             for mode in MODES {
                 let c = case(&shape);
@@ -263,7 +251,7 @@ fn add_ca_for_every_target_mode_and_file_shape() {
 fn my_print_defaults_reads_our_values_last_for_every_target_mode_and_file_shape() {
     let mut failures = Vec::new();
     let mut checked = 0;
-    for shape in shapes() {
+    for shape in common::add_ca_shapes() {
         for target in TARGETS {
             // In the fixture the included file comes after [client], so it wins there (add-ca
             // reports it as an override: the test above checks that).
@@ -323,7 +311,10 @@ fn my_print_defaults_reads_our_values_last_for_every_target_mode_and_file_shape(
             }
         }
     }
-    assert_eq!(checked, shapes().len() * TARGETS.len() * MODES.len());
+    assert_eq!(
+        checked,
+        common::add_ca_shapes().len() * TARGETS.len() * MODES.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

@@ -83,24 +83,10 @@ fn sync_add_ca_tree() {
     }
 }
 
-/// The add-ca shapes: every fixture in fixtures/add-ca whose name starts with a digit, and
-/// `00-no-file`.
-fn shapes() -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(common::fixtures().join("add-ca"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.as_bytes()[0].is_ascii_digit())
-        .map(|n| n.trim_end_matches(".cnf").to_string())
-        .collect();
-    v.push("00-no-file".into());
-    v.sort();
-    v
-}
-
 #[test]
 fn every_shape_and_target_has_its_add_ca_transcripts() {
     let mut missing = Vec::new();
-    for shape in shapes() {
+    for shape in common::add_ca_shapes() {
         for target in TARGETS {
             for run in ["dry-run", "check"] {
                 let toml = cmd_dir().join(format!("add-ca/{shape}/{target}-{run}.toml"));

@@ -154,6 +154,20 @@ pub fn mysqldb_python() -> PathBuf {
     PathBuf::from(DEBIAN_PYTHON)
 }
 
+/// The add-ca file shapes: every fixture in fixtures/add-ca whose name starts with a digit
+/// (without `.cnf`), and `00-no-file` (no file yet).
+pub fn add_ca_shapes() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(fixtures().join("add-ca"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.as_bytes()[0].is_ascii_digit())
+        .map(|n| n.trim_end_matches(".cnf").to_string())
+        .collect();
+    v.push("00-no-file".into());
+    v.sort();
+    v
+}
+
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
