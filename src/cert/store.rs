@@ -35,11 +35,10 @@ pub struct TrustStore {
 impl TrustStore {
     /// Reads the certificates of a PEM bundle (blocks that do not decode are skipped).
     pub fn from_pem(bytes: &[u8]) -> TrustStore {
-        let fingerprints = pem::parse_many(bytes)
-            .unwrap_or_default()
-            .iter()
-            .filter(|p| p.tag() == "CERTIFICATE")
-            .map(|p| Sha256::digest(p.contents()).into())
+        let fingerprints = x509_parser::pem::Pem::iter_from_buffer(bytes)
+            .filter_map(Result::ok)
+            .filter(|p| p.label == "CERTIFICATE")
+            .map(|p| Sha256::digest(&p.contents).into())
             .collect();
         TrustStore { fingerprints }
     }
