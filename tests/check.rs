@@ -396,3 +396,41 @@ fn a_binary_file_is_reported_once() {
     let codes: Vec<String> = found(&report).into_iter().map(|(c, _, _)| c).collect();
     assert_eq!(codes, ["MC120"], "{report:#}");
 }
+
+#[test]
+fn a_weakening_line_read_by_two_families_counts_once_against_the_cap() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("pairs.cnf");
+    let mut data = String::from("[client]\n");
+    for _ in 0..150 {
+        data.push_str("enable-ssl\nskip-ssl\n");
+    }
+    std::fs::write(&file, data).unwrap();
+    let report = run(std::slice::from_ref(&file));
+    let mc310: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "MC310")
+        .collect();
+    assert_eq!(mc310.len(), 101, "100 findings and one count");
+    assert_eq!(
+        mc310[100]["message"],
+        "… and 50 more like this in this file"
+    );
+}
+
+#[test]
+fn a_password_before_any_group_in_a_readable_file_is_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("early.cnf");
+    std::fs::write(&file, "password=x\n[client]\nuser=a\n").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let codes: Vec<(String, u64)> = found(&run(std::slice::from_ref(&file)))
+        .into_iter()
+        .map(|(c, l, _)| (c, l))
+        .collect();
+    assert!(codes.contains(&("MC101".to_string(), 1)), "{codes:?}");
+    assert!(codes.contains(&("MC202".to_string(), 1)), "{codes:?}");
+}

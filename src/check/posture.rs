@@ -210,7 +210,9 @@ impl Posture {
             }
             t.last.insert(canonical, s.clone());
         }
-        for (family, prev) in weaker {
+        // One finding a line: the first family that the line weakens (as when each family's
+        // findings were merged), counted once against the cap.
+        for (family, prev) in weaker.into_iter().take(1) {
             if !self.findings.admit("MC310", Some(&s.opt.file)) {
                 continue;
             }

@@ -71,6 +71,9 @@ impl<'a> FileCheck<'a> {
         if let LineKind::Invalid(why) = line.kind {
             self.invalid(why);
         }
+        if let Entry::Option(o) = &line.entry {
+            self.password(&line.raw[o.name.clone()]);
+        }
         match &line.entry {
             Entry::Group { name } => self.group(&line.raw[name.clone()]),
             Entry::Directive(d) => self.directive(d, line.ending),
@@ -163,12 +166,6 @@ impl<'a> FileCheck<'a> {
     fn option(&mut self, o: &OptionLine) {
         let raw = self.raw;
         let name_raw = &raw[o.name.clone()];
-        if self.secret_line.is_none()
-            && self.readable_by_others.is_some()
-            && clients::is_secret(name_raw)
-        {
-            self.secret_line = Some((self.n, raw));
-        }
         if name_raw.starts_with(b"?include") {
             self.push(None, "MC119", Severity::Warning, || "`?includedir` is a directive only from MariaDB 11.4.10; older readers take it for an option".into(), "use !includedir for older clients");
         }
@@ -194,6 +191,16 @@ impl<'a> FileCheck<'a> {
         self.repeated_key(name_raw);
         if unknown_to_connector_python {
             self.push(None, "MC403", Severity::Error, || format!("Connector/Python stops on `{}` in [connector_python] (AttributeError: Unsupported argument)", String::from_utf8_lossy(name_raw)), "move it to [client] or to the group of the program that knows it");
+        }
+    }
+
+    /// The first password line (of any kind: also one before any group), for MC202.
+    fn password(&mut self, name_raw: &[u8]) {
+        if self.secret_line.is_none()
+            && self.readable_by_others.is_some()
+            && clients::is_secret(name_raw)
+        {
+            self.secret_line = Some((self.n, self.raw));
         }
     }
 

@@ -16,10 +16,19 @@ pub fn is_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | 0xa0)
 }
 
-/// Whether bytes look like a binary file rather than an option file: a NUL byte in the first
-/// 64 KiB. (The reader would take its pieces for option lines and stop at the first.)
+/// Whether bytes look like a binary file rather than an option file: in the first 64 KiB, a NUL
+/// byte and at least 4 control bytes (other than tab, line feed, carriage return, form feed and
+/// vertical tab), or one in 32 if that is more. A text file with a stray NUL is not binary.
 pub fn looks_binary(bytes: &[u8]) -> bool {
-    memchr::memchr(0, &bytes[..bytes.len().min(64 * 1024)]).is_some()
+    let sample = &bytes[..bytes.len().min(64 * 1024)];
+    if memchr::memchr(0, sample).is_none() {
+        return false;
+    }
+    let controls = sample
+        .iter()
+        .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)) || b == 0x7f)
+        .count();
+    controls >= (sample.len() / 32).max(4)
 }
 
 /// Splits bytes into reader lines exactly as the reader's `fgets` does: each piece ends after a
@@ -283,6 +292,20 @@ fn classify_option(s: &[u8], p: usize) -> OptionLine {
                 content_end: s.len(),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod binary_tests {
+    use super::looks_binary;
+
+    #[test]
+    fn a_stray_nul_does_not_make_a_file_binary() {
+        assert!(!looks_binary(b"[client]\nssl\0-cert=x\n"));
+        assert!(!looks_binary(b"[client]\nuser=a\n"));
+        assert!(looks_binary(b"[client]\nuser=a\n\0\0\x01\x02binary\n"));
+        let blob: Vec<u8> = (0..4096u32).flat_map(u32::to_le_bytes).collect();
+        assert!(looks_binary(&blob));
     }
 }
 
