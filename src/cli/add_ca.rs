@@ -92,6 +92,14 @@ pub fn run(args: AddCaArgs) -> Exit {
 }
 
 fn checked(args: AddCaArgs, ctx: &Context) -> Result<Checked, Stop> {
+    if let Some(g) = &args.group {
+        mycnf_secure::clients::settings::check_group(g, args.server_group).map_err(|why| {
+            Stop(
+                Exit::Usage,
+                format!("error: --group: {}", sanitize(why.as_bytes())),
+            )
+        })?;
+    }
     let ca = crate::cli::input::ca(args.ca.as_deref(), args.system_roots, ctx)?;
     let file: PathBuf = match args.file.clone().or_else(crate::cli::context::default_file) {
         Some(f) => f,

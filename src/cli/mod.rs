@@ -178,6 +178,9 @@ pub struct AddCaArgs {
     /// Write the lines into this group instead of [client] (e.g. the group an application reads).
     #[arg(long, value_name = "NAME")]
     pub group: Option<String>,
+    /// Allow --group to name a group the server reads ([mysqld], [server], [client-server], …).
+    #[arg(long, requires = "group")]
+    pub server_group: bool,
     /// Show the diff and the client table; write nothing.
     #[arg(long, group = "action")]
     pub dry_run: bool,

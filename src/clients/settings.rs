@@ -75,6 +75,48 @@ pub struct Setting {
     pub value: Vec<u8>,
 }
 
+/// Why `name` cannot be the group add-ca writes its lines in, if it cannot: it must be a group
+/// name the reader reads back as itself (not empty, no `]`, no control characters, no blank at
+/// either end) and a client's group (a server group only when `server` allows it: the server
+/// would then read the client's TLS lines as its own).
+pub fn check_group(name: &str, server: bool) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("the group name is empty".into());
+    }
+    if name.contains(']') || name.contains('[') {
+        return Err(format!(
+            "{name:?} holds a bracket, which would end or start a group header"
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(format!(
+            "{name:?} holds a control character (a line break would start a new line)"
+        ));
+    }
+    if name.trim() != name {
+        return Err(format!(
+            "{name:?} starts or ends with a blank, which the reader drops or keeps differently"
+        ));
+    }
+    // The server's groups, and its version groups (`[mysqld-10.11]`, `[mariadb-11.4]`).
+    let lower = name.to_ascii_lowercase();
+    let is_server = super::programs::server_groups("")
+        .iter()
+        .any(|g| match g.strip_suffix('-') {
+            Some(base) => lower
+                .strip_prefix(base)
+                .and_then(|rest| rest.strip_prefix('-'))
+                .is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit())),
+            None => lower == *g,
+        });
+    if is_server && !server {
+        return Err(format!(
+            "[{name}] is read by the server: its TLS options there would configure the server, not a client (give --server-group if that is really meant)"
+        ));
+    }
+    Ok(())
+}
+
 /// The lines for a target and mode (DESIGN.md, "What add-ca writes"). `group` replaces the
 /// main group (`[client]`, or `[client-mariadb]` for the mariadb target).
 pub fn settings(target: Target, mode: Mode, ca_path: &[u8], group: Option<&str>) -> Vec<Setting> {
@@ -250,6 +292,38 @@ mod tests {
         assert!(s.is_contradicted_by(&n("ssl_ca"), Some(b"/other.pem")));
         assert!(!s.is_contradicted_by(&n("ssl-ca"), Some(b"/ca.pem")));
         assert!(!s.is_contradicted_by(&n("ssl"), None));
+    }
+
+    #[test]
+    fn group_names_that_would_inject_or_reach_the_server_are_refused() {
+        for bad in ["", "x]", "a\n[mysqld", " client", "client\t", "[x"] {
+            assert!(check_group(bad, false).is_err(), "{bad:?}");
+        }
+        for server in [
+            "mysqld",
+            "MYSQLD",
+            "server",
+            "mariadb",
+            "mariadbd",
+            "galera",
+            "client-server",
+            "mysqld-10.11",
+            "mariadb-11.4",
+        ] {
+            assert!(check_group(server, false).is_err(), "{server}");
+            assert!(check_group(server, true).is_ok(), "{server}");
+        }
+        for ok in [
+            "client",
+            "myapp",
+            "client-mariadb",
+            "mysql",
+            "python",
+            "mariadb-client",
+            "mariadb-dump",
+        ] {
+            assert!(check_group(ok, false).is_ok(), "{ok}");
+        }
     }
 
     #[test]
