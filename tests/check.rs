@@ -80,6 +80,16 @@ fn finding<'a>(report: &'a Value, code: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {code}: {report:#}"))
 }
 
+/// Every finding with `code`.
+fn with_code<'a>(report: &'a Value, code: &str) -> Vec<&'a Value> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == code)
+        .collect()
+}
+
 fn fixtures(dir: &Path) -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = std::fs::read_dir(dir)
         .unwrap()
@@ -372,12 +382,7 @@ fn a_rule_that_fires_on_every_line_is_reported_100_times_then_counted() {
     }
     std::fs::write(&file, data).unwrap();
     let report = run(std::slice::from_ref(&file));
-    let dup: Vec<&Value> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["code"] == "MC402")
-        .collect();
+    let dup = with_code(&report, "MC402");
     assert_eq!(dup.len(), 101, "100 findings and one count");
     assert_eq!(dup[100]["message"], "… and 400 more like this in this file");
 }
@@ -407,12 +412,7 @@ fn a_weakening_line_read_by_two_families_counts_once_against_the_cap() {
     }
     std::fs::write(&file, data).unwrap();
     let report = run(std::slice::from_ref(&file));
-    let mc310: Vec<&Value> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["code"] == "MC310")
-        .collect();
+    let mc310 = with_code(&report, "MC310");
     assert_eq!(mc310.len(), 101, "100 findings and one count");
     assert_eq!(
         mc310[100]["message"],
