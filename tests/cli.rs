@@ -153,3 +153,62 @@ fn usage_errors_exit_2() {
     assert_eq!(run(&["no-such-command"]).status.code(), Some(2));
     assert_eq!(run(&["--version"]).status.code(), Some(0));
 }
+
+/// Hostile bytes in every place a file can put them: group names, option names, values, paths
+/// in messages, an include path. With colour forced on (so the output streams strip nothing),
+/// no command prints a control sequence of the file's: only our own colour codes appear.
+#[test]
+fn no_control_sequence_from_a_file_reaches_the_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("evil.cnf");
+    std::fs::write(
+        &file,
+        b"[client]\nhost=remote\x1b[2J.example\nssl-ca=/no/such\x1b]0;t\x07.pem\nssl-mod\x1b[2Je=VERIFY_CA\nssl_verify_server_cert=ON\x1b[2J\n[app\x1b[2J]\nuser=a\n!include /no/such\x1b[2J.cnf\n",
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["--color", "always", "show", "--defaults-file", f],
+        vec![
+            "--color",
+            "always",
+            "show",
+            "--defaults-file",
+            f,
+            "client",
+            "app\x1b[2J",
+        ],
+        vec!["--color", "always", "check", f],
+        vec!["--color", "always", "check", f, "--format", "json"],
+        vec![
+            "--color",
+            "always",
+            "add-ca",
+            "fixtures/certs/demo-ca.pem",
+            "--file",
+            f,
+            "--dry-run",
+        ],
+        vec![
+            "--color",
+            "always",
+            "add-ca",
+            "fixtures/certs/demo-ca.pem",
+            "--file",
+            f,
+            "--dry-run",
+            "--group",
+            "a\x1b[2J",
+        ],
+    ];
+    for args in runs {
+        let out = run(&args);
+        for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            let text = String::from_utf8_lossy(bytes);
+            assert!(
+                !text.contains("\x1b[2J") && !text.contains("\x1b]") && !text.contains('\x07'),
+                "{args:?} {stream}: {text}"
+            );
+        }
+    }
+}

@@ -237,7 +237,11 @@ pub fn run(args: ShowArgs) -> Exit {
 }
 
 fn text(out: &mut output::Stream<'_>, wanted: &[String], r: &Reading<'_>) -> std::io::Result<()> {
-    writeln!(out, "groups read: {}", wanted.join(" "))?;
+    writeln!(
+        out,
+        "groups read: {}",
+        sanitize(wanted.join(" ").as_bytes())
+    )?;
     let width = r.winners.widest;
     let mut result = Ok(());
     effective::for_each(r.set, r.files, r.home, r.winners, |rec, later| {
