@@ -227,8 +227,9 @@ fn a_weak_rsa_key_is_a_warning() {
             "k.pem",
             "-out",
             "c.pem",
+            // Well clear of the 30-day expiry warning (CA302), whatever the test's clock.
             "-days",
-            "30",
+            "400",
             "-subj",
             "/CN=Weak Root",
             "-addext",
@@ -278,7 +279,7 @@ fn a_v1_root_is_accepted_with_a_warning() {
     );
     openssl(
         &[
-            "x509", "-req", "-in", "r.csr", "-signkey", "k.pem", "-days", "30", "-out", "v1.pem",
+            "x509", "-req", "-in", "r.csr", "-signkey", "k.pem", "-days", "400", "-out", "v1.pem",
         ],
         dir.path(),
     );
@@ -339,8 +340,9 @@ fn a_sha1_signature_on_an_intermediate_is_a_warning() {
             "ca.key",
             "-set_serial",
             "7",
+            // Well clear of the 30-day expiry warning (CA302).
             "-days",
-            "30",
+            "400",
             "-extfile",
             "ext.cnf",
             "-out",
