@@ -112,15 +112,17 @@ fn quiet_prints_only_what_matters() {
     assert!(String::from_utf8_lossy(&bad.stdout).contains("error[CA202]"));
 }
 
-#[test]
-fn control_characters_from_files_are_escaped() {
+/// An option file holding `bytes`, in a folder of its own.
+fn evil_file(bytes: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("evil.cnf");
-    std::fs::write(
-        &file,
-        b"[client]\nprompt=\x1b[2J\x1b]0;owned\x07\nssl-mode=X\n",
-    )
-    .unwrap();
+    std::fs::write(&file, bytes).unwrap();
+    (tmp, file)
+}
+
+#[test]
+fn control_characters_from_files_are_escaped() {
+    let (_tmp, file) = evil_file(b"[client]\nprompt=\x1b[2J\x1b]0;owned\x07\nssl-mode=X\n");
     for args in [
         vec!["show", "--defaults-file", file.to_str().unwrap()],
         vec!["check", file.to_str().unwrap()],
@@ -159,13 +161,9 @@ fn usage_errors_exit_2() {
 /// no command prints a control sequence of the file's: only our own colour codes appear.
 #[test]
 fn no_control_sequence_from_a_file_reaches_the_terminal() {
-    let tmp = tempfile::tempdir().unwrap();
-    let file = tmp.path().join("evil.cnf");
-    std::fs::write(
-        &file,
+    let (_tmp, file) = evil_file(
         b"[client]\nhost=remote\x1b[2J.example\nssl-ca=/no/such\x1b]0;t\x07.pem\nssl-mod\x1b[2Je=VERIFY_CA\nssl_verify_server_cert=ON\x1b[2J\n[app\x1b[2J]\nuser=a\n!include /no/such\x1b[2J.cnf\n",
-    )
-    .unwrap();
+    );
     let f = file.to_str().unwrap();
     let runs: Vec<Vec<&str>> = vec![
         vec!["--color", "always", "show", "--defaults-file", f],

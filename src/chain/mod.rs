@@ -55,28 +55,15 @@ pub fn print_defaults_output(
     (if fatal { Vec::new() } else { out }, notices, fatal)
 }
 
-/// Collects every option of the wanted groups with its provenance. `keep` decides which
-/// options are worth keeping (all of them by default).
-#[derive(Default)]
-pub struct OptionCollector {
-    pub options: Vec<Opt>,
-    pub notices: Vec<Notice>,
-    pub files: Vec<PathBuf>,
-    keep: Option<fn(&[u8]) -> bool>,
+/// One shared path per file for the options read from it (options come file by file, so the
+/// last one made is nearly always the one asked for).
+#[derive(Debug, Default)]
+pub struct SharedPaths {
     current: Option<Arc<Path>>,
 }
 
-impl OptionCollector {
-    /// Keeps only the options whose name (as written) passes `keep`.
-    pub fn keeping(keep: fn(&[u8]) -> bool) -> Self {
-        OptionCollector {
-            keep: Some(keep),
-            ..OptionCollector::default()
-        }
-    }
-
-    /// One shared path per file.
-    fn file_of(&mut self, path: &Path) -> Arc<Path> {
+impl SharedPaths {
+    pub fn get(&mut self, path: &Path) -> Arc<Path> {
         match &self.current {
             Some(p) if p.as_os_str() == path.as_os_str() => p.clone(),
             _ => {
@@ -88,16 +75,18 @@ impl OptionCollector {
     }
 }
 
-impl Visitor for OptionCollector {
-    fn wants_value(&mut self, name: &[u8]) -> bool {
-        self.keep.is_none_or(|keep| keep(name))
-    }
+/// Collects every option of the wanted groups with its provenance.
+#[derive(Default)]
+pub struct OptionCollector {
+    pub options: Vec<Opt>,
+    pub notices: Vec<Notice>,
+    pub files: Vec<PathBuf>,
+    paths: SharedPaths,
+}
 
+impl Visitor for OptionCollector {
     fn option(&mut self, r: &OptionRecord<'_>) {
-        if self.keep.is_some_and(|keep| !keep(r.name)) {
-            return;
-        }
-        let file = self.file_of(r.file);
+        let file = self.paths.get(r.file);
         self.options
             .push(Opt::new(r.group, r.name, r.value, file, r.physical));
     }
@@ -121,7 +110,7 @@ pub struct EdgeCollector {
     records: Vec<(u64, usize, Opt)>,
     seq: u64,
     key: Vec<u8>,
-    current: Option<Arc<Path>>,
+    paths: SharedPaths,
     /// The top-level files read, in order; an option's `usize` indexes this list.
     pub tops: Vec<PathBuf>,
     pub notices: Vec<Notice>,
@@ -136,7 +125,7 @@ impl EdgeCollector {
             records: Vec::new(),
             seq: 0,
             key: Vec::new(),
-            current: None,
+            paths: SharedPaths::default(),
             tops: Vec::new(),
             notices: Vec::new(),
             files: Vec::new(),
@@ -180,14 +169,7 @@ impl Visitor for EdgeCollector {
         self.key.extend_from_slice(r.group);
         self.key.push(0);
         self.key.extend_from_slice(r.name);
-        let file = match &self.current {
-            Some(p) if p.as_os_str() == r.file.as_os_str() => p.clone(),
-            _ => {
-                let p: Arc<Path> = Arc::from(r.file);
-                self.current = Some(p.clone());
-                p
-            }
-        };
+        let file = self.paths.get(r.file);
         let new = |seq| {
             (
                 seq,

@@ -6,10 +6,9 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
-use std::sync::Arc;
 
 use super::{CheckInput, Finding, Severity};
-use crate::chain::OptionRecord;
+use crate::chain::{OptionRecord, SharedPaths};
 use crate::clients::{Booleans, Family, Profile, Target, group, names, opt};
 use crate::diagnostic::Findings;
 use crate::optfile::{Opt, OptionName};
@@ -71,7 +70,7 @@ pub(crate) struct Posture {
     mariadb: bool,
     families: Vec<Track>,
     host: Option<String>,
-    file: Option<Arc<Path>>,
+    paths: SharedPaths,
     /// Each distinct spelling parsed once; `None` for a name no rule looks at.
     names: HashMap<Vec<u8>, Option<Rc<OptionName>>>,
     pub(crate) findings: Findings,
@@ -118,21 +117,14 @@ impl Posture {
                 })
                 .collect(),
             host: None,
-            file: None,
+            paths: SharedPaths::default(),
             names: HashMap::default(),
             findings: Findings::new(per_rule),
         }
     }
 
     fn seen(&mut self, r: &OptionRecord<'_>) -> Seen {
-        let file = match &self.file {
-            Some(f) if f.as_os_str() == r.file.as_os_str() => f.clone(),
-            _ => {
-                let f: Arc<Path> = Arc::from(r.file);
-                self.file = Some(f.clone());
-                f
-            }
-        };
+        let file = self.paths.get(r.file);
         let raw = &r.raw[..r.raw.len().min(crate::diagnostic::MAX_SOURCE + 2)];
         Seen {
             opt: Opt::new(r.group, r.name, r.value, file, r.physical),

@@ -137,13 +137,6 @@ pub fn program(name: &str) -> Option<&'static Program> {
     PROGRAMS.iter().find(|p| p.names.contains(&name))
 }
 
-/// A program of one vendor, by any of its names.
-pub fn program_of(vendor: Vendor, name: &str) -> Option<&'static Program> {
-    PROGRAMS
-        .iter()
-        .find(|p| p.vendor == vendor && p.names.contains(&name))
-}
-
 /// Every group some program of these vendors reads, each once, in table order.
 pub fn groups_of(vendors: &[Vendor]) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
@@ -180,7 +173,7 @@ mod tests {
     #[test]
     fn mariadb_cli_reads_mysql_and_mariadb_groups() {
         assert_eq!(
-            program_of(Vendor::Mariadb, "mariadb").unwrap().groups,
+            program("mariadb").unwrap().groups,
             [
                 "mysql",
                 "mariadb-client",
