@@ -210,3 +210,48 @@ fn no_control_sequence_from_a_file_reaches_the_terminal() {
         }
     }
 }
+
+/// Hostile bytes in arguments (a CA path, a mode, a URL parameter, a subcommand, a group, a
+/// file) and in a certificate's names: every message that quotes them, ours and the argument
+/// parser's, escapes them. Colour is forced on, so nothing is stripped on the way.
+#[test]
+fn no_control_sequence_from_an_argument_or_a_certificate_reaches_the_terminal() {
+    let evil = "x\x1b]0;title\x07\x1b[2J\x1b[8m\ry";
+    let dir = tempfile::tempdir().unwrap();
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, evil);
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let key = rcgen::KeyPair::generate().unwrap();
+    let ca = dir.path().join("evil-name.pem");
+    std::fs::write(&ca, params.self_signed(&key).unwrap().pem()).unwrap();
+    let ca = ca.to_str().unwrap();
+    let missing = format!("{evil}.pem");
+    let url = format!("mysql://u@h/db?{evil}=1");
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["add-ca", &missing, "--dry-run"],
+        vec!["add-ca", "--mode", evil, "fixtures/certs/demo-ca.pem"],
+        vec!["init", "--url", &url, "-o", "-"],
+        vec![evil],
+        vec!["show", evil, "--no-defaults"],
+        vec!["check", evil],
+        vec!["inspect-ca", ca],
+        vec!["inspect-ca", ca, "--format", "json"],
+        vec!["print-defaults", &missing],
+    ];
+    for args in runs {
+        let mut all = vec!["--color", "always"];
+        all.extend(&args);
+        let out = run(&all);
+        for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            let text = String::from_utf8_lossy(bytes);
+            for bad in ["\x1b]", "\x07", "\x1b[2J", "\x1b[8m", "\r"] {
+                assert!(
+                    !text.contains(bad),
+                    "{args:?} {stream} holds {bad:?}: {text}"
+                );
+            }
+        }
+    }
+}

@@ -17,6 +17,7 @@ pub mod output;
 pub mod print_defaults;
 pub mod render;
 pub mod show;
+pub mod terminal;
 pub mod ui;
 
 pub use exit::Exit;
@@ -350,10 +351,13 @@ where
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
+            // clap's messages quote the arguments: they go through the terminal gate too.
+            let text = e.render().ansi().to_string();
             return if e.use_stderr() {
+                output::error(&text);
                 Exit::Usage
             } else {
+                let _ = output::show(&text);
                 Exit::Success
             };
         }

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use crate::cli::Exit;
+use crate::cli::{Exit, terminal};
 
 /// Writes data (JSON, option-file bytes, what `print-defaults` prints) to standard output,
 /// byte for byte. A broken pipe is not an error; other failures are I/O errors (exit 4).
@@ -29,8 +29,10 @@ pub fn stream(write: impl FnOnce(&mut Stream<'_>) -> std::io::Result<()>) -> Res
     }
 }
 
-/// Writes text for a person to standard output: its styles are kept only where colour is on.
+/// Writes text for a person to standard output, through the terminal gate: its styles are kept
+/// only where colour is on.
 pub fn show(text: &str) -> Result<(), Exit> {
+    let text = terminal::safe(text);
     write_out(&mut anstream::stdout().lock(), text.as_bytes())
 }
 
@@ -45,11 +47,13 @@ fn write_out(stdout: &mut impl Write, bytes: &[u8]) -> Result<(), Exit> {
     }
 }
 
-/// Writes a message to standard error (a line ending is added when it has none).
+/// Writes a message to standard error, through the terminal gate (a line ending is added when
+/// it has none).
 pub fn error(text: &str) {
     if text.is_empty() {
         return;
     }
+    let text = terminal::safe(text);
     let mut stderr = anstream::stderr().lock();
     let _ = stderr.write_all(text.as_bytes());
     if !text.ends_with('\n') {
