@@ -49,7 +49,9 @@ fn config(default: u32, share: u32) -> Config {
 }
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/certs").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/certs")
+        .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -121,7 +123,11 @@ fn workspace() -> Workspace {
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().to_path_buf();
     std::fs::create_dir(home.join("inc")).unwrap();
-    std::fs::write(home.join("inc/a.cnf"), b"[client]\nuser=a\n!include ../self.cnf\n").unwrap();
+    std::fs::write(
+        home.join("inc/a.cnf"),
+        b"[client]\nuser=a\n!include ../self.cnf\n",
+    )
+    .unwrap();
     let ctx = Context {
         env: SearchEnv {
             home: Some(home.clone()),
@@ -156,8 +162,8 @@ fn last_value(file: &Path, home: &Path, name: &[u8]) -> Option<Vec<u8>> {
     prefix.extend_from_slice(name);
     prefix.push(b'=');
     out.split(|&b| b == b'\n')
-        .filter_map(|l| l.strip_prefix(prefix.as_slice()))
-        .last()
+        .rev()
+        .find_map(|l| l.strip_prefix(prefix.as_slice()))
         .map(<[u8]>::to_vec)
 }
 
@@ -273,13 +279,17 @@ fn damage() -> impl Strategy<Value = Damage> {
         (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Damage::FlipByte(i, b)),
         (any::<usize>(), prop::sample::select(B64)).prop_map(|(i, b)| Damage::Base64Char(i, b)),
         any::<usize>().prop_map(Damage::Truncate),
-        (any::<usize>(), prop_oneof![
-            Just(b"-----END CERTIFICATE-----\n".to_vec()),
-            Just(b"-----BEGIN CERTIFICATE-----\n".to_vec()),
-            Just(b"password=hunter2\n".to_vec()),
-            Just(b"\0".to_vec()),
-            prop::collection::vec(any::<u8>(), 1..40),
-        ]).prop_map(|(i, v)| Damage::Insert(i, v)),
+        (
+            any::<usize>(),
+            prop_oneof![
+                Just(b"-----END CERTIFICATE-----\n".to_vec()),
+                Just(b"-----BEGIN CERTIFICATE-----\n".to_vec()),
+                Just(b"password=hunter2\n".to_vec()),
+                Just(b"\0".to_vec()),
+                prop::collection::vec(any::<u8>(), 1..40),
+            ]
+        )
+            .prop_map(|(i, v)| Damage::Insert(i, v)),
         Just(Damage::SwapBlocks),
         Just(Damage::DuplicateBlock),
         Just(Damage::Crlf),
@@ -328,7 +338,9 @@ fn apply_damage(mut b: Vec<u8>, d: &Damage) -> Vec<u8> {
             }
         }
         Damage::Crlf => {
-            b = String::from_utf8_lossy(&b).replace('\n', "\r\n").into_bytes();
+            b = String::from_utf8_lossy(&b)
+                .replace('\n', "\r\n")
+                .into_bytes();
         }
         Damage::DropLine(i) => {
             let lines: Vec<&[u8]> = b.split_inclusive(|&c| c == b'\n').collect();
@@ -356,7 +368,7 @@ fn ca_input() -> impl Strategy<Value = Vec<u8>> {
     ];
     prop_oneof![
         6 => (prop::sample::select(sources), prop::collection::vec(damage(), 1..4))
-            .prop_map(|(src, ds)| ds.iter().fold(src, |b, d| apply_damage(b, d))),
+            .prop_map(|(src, ds)| ds.iter().fold(src, apply_damage)),
         1 => prop::collection::vec(any::<u8>(), 0..600),
     ]
 }
