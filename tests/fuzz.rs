@@ -229,8 +229,9 @@ fn add_ca_case(ws: &Workspace, bytes: &[u8], target: Target) -> Result<(), TestC
     prop_assert_eq!(
         got.as_deref(),
         Some(p.ca_written.as_slice()),
-        "the planned file does not read back as the CA path:\n{}",
-        String::from_utf8_lossy(&new)
+        "the planned file does not read back as the CA path:\n{}\nfrom:\n{}",
+        String::from_utf8_lossy(&new),
+        bytes.escape_ascii()
     );
     Ok(())
 }

@@ -194,41 +194,16 @@ pub fn parse_lines(bytes: &[u8]) -> impl Iterator<Item = Parsed<'_>> {
             &raw[..lex::reader_line_len(raw)]
         };
         let entry = lex::classify(first);
-        let kind = match &entry {
-            Entry::Blank => LineKind::Blank,
-            Entry::Comment => LineKind::Comment,
-            Entry::Group { .. } => LineKind::Group,
-            Entry::BadGroup => LineKind::Invalid(Invalid::MissingBracket),
-            Entry::Directive(d) => match &d.kind {
-                lex::DirectiveKind::Include(Err(())) | lex::DirectiveKind::IncludeDir(Err(())) => {
-                    LineKind::Invalid(Invalid::DirectiveWithoutArgument)
-                }
-                _ => LineKind::Directive,
-            },
-            Entry::Option(o) => {
-                if group.is_none() {
-                    LineKind::Invalid(Invalid::OptionBeforeGroup)
-                } else if o.name.is_empty() {
-                    LineKind::Invalid(Invalid::EmptyName)
-                } else {
-                    LineKind::Option
-                }
-            }
-        };
         let index = number;
         number += 1;
         if matches!(entry, Entry::Group { .. }) {
             group = Some(index);
         }
+        let kind = line_kind(&entry, raw, first.len(), group.is_some());
         reader_number += 1;
         let this_reader_number = reader_number;
-        let mut pieces = 1;
-        let mut rest = &raw[first.len()..];
-        while !rest.is_empty() {
-            rest = &rest[lex::reader_line_len(rest)..];
-            reader_number += 1;
-            pieces += 1;
-        }
+        let pieces = 1 + reader_pieces(&raw[first.len()..]).count();
+        reader_number += pieces - 1;
         let line = Parsed {
             number,
             span: start..end,
@@ -243,6 +218,69 @@ pub fn parse_lines(bytes: &[u8]) -> impl Iterator<Item = Parsed<'_>> {
         };
         start = end;
         Some(line)
+    })
+}
+
+/// How the reader sees a line whose first reader line is `entry`: the kind of that first line,
+/// unless a later piece of a line cut after 4094 bytes is one every client refuses (an option
+/// before any group, a broken header, a directive without a path). `in_group`: a group header
+/// comes before this line or opens it.
+fn line_kind(entry: &Entry, raw: &[u8], first_len: usize, in_group: bool) -> LineKind {
+    let kind = match entry {
+        Entry::Blank => LineKind::Blank,
+        Entry::Comment => LineKind::Comment,
+        Entry::Group { .. } => LineKind::Group,
+        Entry::BadGroup => LineKind::Invalid(Invalid::MissingBracket),
+        Entry::Directive(d) => match &d.kind {
+            lex::DirectiveKind::Include(Err(())) | lex::DirectiveKind::IncludeDir(Err(())) => {
+                LineKind::Invalid(Invalid::DirectiveWithoutArgument)
+            }
+            _ => LineKind::Directive,
+        },
+        Entry::Option(o) => {
+            if !in_group {
+                LineKind::Invalid(Invalid::OptionBeforeGroup)
+            } else if o.name.is_empty() {
+                LineKind::Invalid(Invalid::EmptyName)
+            } else {
+                LineKind::Option
+            }
+        }
+    };
+    if matches!(kind, LineKind::Invalid(_)) || raw.len() == first_len {
+        return kind;
+    }
+    let mut in_group = in_group;
+    for piece in reader_pieces(&raw[first_len..]) {
+        match lex::classify(piece) {
+            Entry::Group { .. } => in_group = true,
+            Entry::BadGroup => return LineKind::Invalid(Invalid::MissingBracket),
+            Entry::Option(_) if !in_group => {
+                return LineKind::Invalid(Invalid::OptionBeforeGroup);
+            }
+            Entry::Directive(d)
+                if matches!(
+                    d.kind,
+                    lex::DirectiveKind::Include(Err(())) | lex::DirectiveKind::IncludeDir(Err(()))
+                ) =>
+            {
+                return LineKind::Invalid(Invalid::DirectiveWithoutArgument);
+            }
+            _ => {}
+        }
+    }
+    kind
+}
+
+/// The reader lines of `rest`, the part of a physical line after its first reader line.
+fn reader_pieces(mut rest: &[u8]) -> impl Iterator<Item = &[u8]> {
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let (piece, tail) = rest.split_at(lex::reader_line_len(rest));
+        rest = tail;
+        Some(piece)
     })
 }
 
@@ -315,7 +353,7 @@ fn fill(bytes: &[u8], base: usize, lines: &mut [Line]) -> Stats {
 /// Tells the lines of a second half, parsed on their own, what came before them: numbers and
 /// group indexes move on, and lines before the second half's first header fall under the
 /// first half's last one (an option there is no longer one before any group).
-fn join(first: &[Line], second: &mut [Line]) {
+fn join(bytes: &[u8], first: &[Line], second: &mut [Line]) {
     let lines = first.len() as u32;
     let (numbers, readers) = first
         .last()
@@ -326,7 +364,14 @@ fn join(first: &[Line], second: &mut [Line]) {
         l.reader_number += readers;
         if l.group == NO_GROUP {
             l.group = inherited;
-            if inherited != NO_GROUP && l.kind == LineKind::Invalid(Invalid::OptionBeforeGroup) {
+            if inherited != NO_GROUP && l.too_long {
+                // Its kind may come from a later piece: classify it again, inside a group.
+                let raw = &bytes[l.start as usize..l.start as usize + l.len as usize];
+                let first = lex::reader_line_len(raw);
+                l.kind = line_kind(&lex::classify(&raw[..first]), raw, first, true);
+            } else if inherited != NO_GROUP
+                && l.kind == LineKind::Invalid(Invalid::OptionBeforeGroup)
+            {
                 l.kind = if l.name.0 == l.name.1 {
                     LineKind::Invalid(Invalid::EmptyName)
                 } else {
@@ -387,7 +432,7 @@ impl Document {
                     (a, b.join().expect("parsing does not panic"))
                 });
                 let (first, second) = lines.split_at_mut(n);
-                join(first, second);
+                join(&bytes, first, second);
                 (lines, a.add(b))
             }
         };
@@ -534,10 +579,12 @@ mod tests {
             [
                 long.clone(),
                 b"a=1\n".to_vec(),
-                long,
+                long.clone(),
                 b"[z]\nq=1\n".to_vec(),
             ]
             .concat(),
+            // A long comment whose cut-off rest is an option: fatal only before any group.
+            [comment(9000), b"[client]\n".to_vec(), comment(9000), long].concat(),
         ];
         for input in inputs {
             let whole = Document::parse_split(input.clone(), None);
@@ -554,6 +601,44 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A comment line of `len` bytes.
+    fn comment(len: usize) -> Vec<u8> {
+        let mut c = b"#".to_vec();
+        c.extend(std::iter::repeat_n(b'x', len - 1));
+        c.push(b'\n');
+        c
+    }
+
+    #[test]
+    fn the_cut_off_rest_of_a_long_line_is_classified_as_the_reader_reads_it() {
+        let kinds = |bytes: Vec<u8>| -> Vec<LineKind> {
+            let doc = Document::parse(bytes);
+            doc.lines().iter().map(|l| l.kind).collect()
+        };
+        // Before any group, the rest of a long comment is an option every client refuses.
+        assert_eq!(
+            kinds([comment(5000), b"[client]\n".to_vec()].concat())[0],
+            LineKind::Invalid(Invalid::OptionBeforeGroup)
+        );
+        // Inside a group it is an option (reported as MC105), not a fatal line.
+        assert_eq!(
+            kinds([b"[client]\n".to_vec(), comment(5000)].concat())[1],
+            LineKind::Comment
+        );
+        // A rest that opens a group makes the next rest an option inside it.
+        let mut opens = b"#".to_vec();
+        opens.extend(std::iter::repeat_n(b' ', 4093));
+        opens.extend_from_slice(b"[client]");
+        opens.extend(std::iter::repeat_n(b' ', 4094 - 8));
+        opens.extend_from_slice(b"user=x\n");
+        assert_eq!(kinds(opens)[0], LineKind::Comment);
+        // A rest that is a broken header is refused wherever it is.
+        let mut broken = b"[client]\n#".to_vec();
+        broken.extend(std::iter::repeat_n(b'x', 4093));
+        broken.extend_from_slice(b"[mysql\n");
+        assert_eq!(kinds(broken)[1], LineKind::Invalid(Invalid::MissingBracket));
     }
 
     #[test]
