@@ -233,7 +233,7 @@ fn refused_lines(path: &Path, doc: &Document) -> Vec<Finding> {
             format!("{}: every client refuses this file", why.describe()),
             path,
             line.number(),
-            doc.raw(line),
+            crate::diagnostic::Masked::line(doc.raw(line), &clients::is_secret),
             Some(hint.to_string()),
         ));
     }
@@ -251,16 +251,23 @@ fn warnings(p: &Proposal) -> Vec<String> {
         .map(|f| format!("CA: {}", f.message))
         .collect();
     out.extend(permission_warnings(p));
+    // What this quotes of a file passes through the masking (the diff's --show-secrets is
+    // for the diff only).
+    use crate::diagnostic::Masked;
+    let secret = &clients::is_secret;
     for o in &p.review.overrides {
         out.push(format!(
             "{}:{}: [{}] {}{} overrides our {} for {} (it is read later)",
             o.file.display(),
             o.line,
-            o.group,
-            o.option,
+            Masked::name(o.group.as_bytes(), secret).lossy(),
+            Masked::name(o.option.as_bytes(), secret).lossy(),
             o.value
                 .as_deref()
-                .map(|v| format!("={v}"))
+                .map(|v| format!(
+                    "={}",
+                    Masked::value(o.option.as_bytes(), v.as_bytes(), secret).lossy()
+                ))
                 .unwrap_or_default(),
             o.overrides,
             o.clients

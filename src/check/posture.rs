@@ -9,16 +9,20 @@ use std::rc::Rc;
 
 use super::{CheckInput, Finding, Severity};
 use crate::chain::{OptionRecord, SharedPaths};
-use crate::clients::{Booleans, Family, Profile, Target, group, names, opt};
-use crate::diagnostic::Findings;
+use crate::clients::{self, Booleans, Family, Profile, Target, group, names, opt};
+use crate::diagnostic::{Findings, Masked};
 use crate::optfile::{Opt, OptionName};
 
-/// An option line kept for a rule: the option (its `line` is the file's own line number) and
-/// the line as read.
+/// An option line kept for a rule: the option (its `line` is the file's own line number), the
+/// line as read and `name=value` as quoted, both through the masking.
 #[derive(Clone)]
 struct Seen {
     opt: Opt,
-    raw: Vec<u8>,
+    raw: Masked<'static>,
+    /// The name, the value and `name=value` as quoted.
+    name: String,
+    value_shown: String,
+    shown: String,
 }
 
 impl Seen {
@@ -35,7 +39,7 @@ impl Seen {
             message,
             &self.opt.file,
             self.opt.line,
-            &self.raw,
+            self.raw.clone(),
             Some(hint.to_string()).filter(|h| !h.is_empty()),
         )
     }
@@ -45,7 +49,7 @@ impl Seen {
     }
 
     fn shown(&self) -> String {
-        self.opt.display()
+        self.shown.clone()
     }
 }
 
@@ -74,6 +78,8 @@ pub(crate) struct Posture {
     /// Each distinct spelling parsed once; `None` for a name no rule looks at.
     names: HashMap<Vec<u8>, Option<Rc<OptionName>>>,
     pub(crate) findings: Findings,
+    /// Quote secrets as they are (`--show-secrets`).
+    show_secrets: bool,
 }
 
 fn mode_rank(m: &str) -> u8 {
@@ -96,7 +102,7 @@ fn family_name(p: &Profile) -> &'static str {
 }
 
 impl Posture {
-    pub(crate) fn new(target: Target, per_rule: usize) -> Posture {
+    pub(crate) fn new(target: Target, per_rule: usize, show_secrets: bool) -> Posture {
         let mysql = target != Target::Mariadb;
         let mariadb = target != Target::Mysql;
         let mut families = Vec::new();
@@ -120,15 +126,30 @@ impl Posture {
             paths: SharedPaths::default(),
             names: HashMap::default(),
             findings: Findings::new(per_rule),
+            show_secrets,
         }
     }
 
     fn seen(&mut self, r: &OptionRecord<'_>) -> Seen {
         let file = self.paths.get(r.file);
-        let raw = &r.raw[..r.raw.len().min(crate::diagnostic::MAX_SOURCE + 2)];
+        let show = self.show_secrets;
+        let secret = move |n: &[u8]| !show && clients::is_secret(n);
+        let raw = Masked::line(r.raw, &secret);
+        let cut = raw.bytes().len().min(crate::diagnostic::MAX_SOURCE + 2);
+        let name = Masked::name(r.name, &secret);
+        let value_shown = r
+            .value
+            .map(|v| Masked::value(r.name, v, &secret).lossy().into_owned());
+        let shown = match &value_shown {
+            Some(v) => format!("{}={v}", name.lossy()),
+            None => name.lossy().into_owned(),
+        };
         Seen {
             opt: Opt::new(r.group, r.name, r.value, file, r.physical),
-            raw: raw.to_vec(),
+            raw: raw.cut(cut).into_owned(),
+            name: name.lossy().into_owned(),
+            value_shown: value_shown.unwrap_or_default(),
+            shown,
         }
     }
 
@@ -185,7 +206,7 @@ impl Posture {
             self.verify_server_cert_value(&s);
         }
         if group == group::CLIENT && lowers {
-            self.findings.push(s.finding("MC309", Severity::Warning, format!("`{}` in [client] makes Oracle's client library lower an application's TLS mode to PREFERRED", s.opt.raw_name), "move it to the group of the program that needs it"));
+            self.findings.push(s.finding("MC309", Severity::Warning, format!("`{}` in [client] makes Oracle's client library lower an application's TLS mode to PREFERRED", s.name), "move it to the group of the program that needs it"));
         }
         let Some(canonical) = tracked else {
             return;
@@ -233,7 +254,7 @@ impl Posture {
             && mariadb.stops_on(&s.opt.name)
             && self.findings.admit("MC306", Some(&s.opt.file))
         {
-            self.findings.push_admitted(s.finding("MC306", Severity::Error, format!("`{}` stops every MariaDB client: unknown variable", s.opt.raw_name), "write it as loose-ssl-mode (MySQL reads it, MariaDB warns and goes on), or move it to a file only MySQL clients read"));
+            self.findings.push_admitted(s.finding("MC306", Severity::Error, format!("`{}` stops every MariaDB client: unknown variable", s.name), "write it as loose-ssl-mode (MySQL reads it, MariaDB warns and goes on), or move it to a file only MySQL clients read"));
         }
         let mysql = Family::MysqlCli.profile();
         if self.mysql
@@ -246,7 +267,7 @@ impl Posture {
                 Severity::Error,
                 format!(
                     "`{}` stops MySQL 8.0+ clients: the option was removed",
-                    s.opt.raw_name
+                    s.name
                 ),
                 "put MariaDB-only options in [client-mariadb]",
             ));
@@ -264,8 +285,8 @@ impl Posture {
             return;
         }
         let shown = match v {
-            Some(_) => o.display(),
-            None => format!("{} with no value", o.raw_name),
+            Some(_) => s.shown(),
+            None => format!("{} with no value", s.name),
         };
         let onoff = |b: bool| if b { "on" } else { "off" };
         self.findings.push(s.finding(
@@ -305,7 +326,7 @@ impl Posture {
                 self.findings.push(s.finding(
                     "MC302",
                     Severity::Error,
-                    format!("`{}`: {family} connect without TLS", s.opt.raw_name),
+                    format!("`{}`: {family} connect without TLS", s.name),
                     "remove it",
                 ));
             }
@@ -373,6 +394,7 @@ fn overrides_weaker(p: &Profile, canonical: &str, a: &Seen, b: &Seen) -> bool {
 fn ca_file(input: &CheckInput<'_>, s: &Seen) -> Option<Finding> {
     let v = s.value();
     let path = Path::new(&v);
+    let v = &s.value_shown;
     let at = |code, sev, msg: String, hint: &str| Some(s.finding(code, sev, msg, hint));
     if !path.is_absolute() {
         return at(
