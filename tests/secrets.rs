@@ -160,6 +160,9 @@ fn home_with_secrets(home: &Path) -> Secrets {
     let long = long_secret(5000);
     s.add(&long, &long);
     main.push_str(&format!("password={long}\n"));
+    // In the comment or the value of an option the rules quote (MC302).
+    let v = next(&mut s);
+    main.push_str(&format!("ssl-mode=DISABLED # password={v}\n"));
     // Other groups, and included files.
     let v = next(&mut s);
     main.push_str(&format!("[mysql]\npassword={v}\n"));
@@ -177,10 +180,10 @@ fn home_with_secrets(home: &Path) -> Secrets {
     )
     .unwrap();
     std::fs::create_dir(home.join("inc.d")).unwrap();
-    let v = next(&mut s);
+    let (v, w) = (next(&mut s), next(&mut s));
     std::fs::write(
         home.join("inc.d/x.cnf"),
-        format!("[client]\nloose-password = '{v}'\n"),
+        format!("[client]\nloose-password = '{v}'\nssl-ca=\"/nowhere password={w}\"\n"),
     )
     .unwrap();
     let file = home.join(".my.cnf");

@@ -251,23 +251,17 @@ fn warnings(p: &Proposal) -> Vec<String> {
         .map(|f| format!("CA: {}", f.message))
         .collect();
     out.extend(permission_warnings(p));
-    // What this quotes of a file passes through the masking (the diff's --show-secrets is
-    // for the diff only).
-    use crate::diagnostic::Masked;
-    let secret = &clients::is_secret;
+    // The override's option and value were masked where the review made them.
     for o in &p.review.overrides {
         out.push(format!(
             "{}:{}: [{}] {}{} overrides our {} for {} (it is read later)",
             o.file.display(),
             o.line,
-            Masked::name(o.group.as_bytes(), secret).lossy(),
-            Masked::name(o.option.as_bytes(), secret).lossy(),
+            o.group,
+            o.option,
             o.value
                 .as_deref()
-                .map(|v| format!(
-                    "={}",
-                    Masked::value(o.option.as_bytes(), v.as_bytes(), secret).lossy()
-                ))
+                .map(|v| format!("={v}"))
                 .unwrap_or_default(),
             o.overrides,
             o.clients
