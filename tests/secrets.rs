@@ -34,7 +34,8 @@ fn long_secret(len: usize) -> String {
         .collect()
 }
 
-/// The secrets and their pieces: every 6-byte window of each as written and as decoded.
+/// The secrets and their pieces: every 6-byte window of each as written and as decoded, in
+/// any case.
 #[derive(Default)]
 struct Secrets {
     whole: Vec<String>,
@@ -44,7 +45,9 @@ struct Secrets {
 impl Secrets {
     /// A secret as written in the file (`raw`) and as the reader decodes it.
     fn add(&mut self, raw: &str, decoded: &str) {
-        for s in [raw, decoded] {
+        // As written, decoded, and in either case (a name is quoted lower-cased).
+        let forms = [raw, decoded].map(|s| [s.to_string(), s.to_lowercase(), s.to_uppercase()]);
+        for s in forms.iter().flatten() {
             for w in s.as_bytes().windows(PIECE) {
                 self.pieces.insert(w.to_vec());
             }
@@ -163,6 +166,9 @@ fn home_with_secrets(home: &Path) -> Secrets {
     // In the comment or the value of an option the rules quote (MC302).
     let v = next(&mut s);
     main.push_str(&format!("ssl-mode=DISABLED # password={v}\n"));
+    // A name the rules quote: unknown to Connector/Python (MC403), set twice (MC402).
+    let v = next(&mut s);
+    main.push_str(&format!("[connector_python]\npassword {v}\npassword {v}\n"));
     // Other groups, and included files.
     let v = next(&mut s);
     main.push_str(&format!("[mysql]\npassword={v}\n"));
@@ -173,10 +179,13 @@ fn home_with_secrets(home: &Path) -> Secrets {
         home.join("inc.cnf").display(),
         home.join("inc.d").display()
     ));
-    let (a, b) = (next(&mut s), next(&mut s));
+    let (a, b, c) = (next(&mut s), next(&mut s), next(&mut s));
     std::fs::write(
         home.join("inc.cnf"),
-        format!("[client]\npassword={a}\n# password={b}\n"),
+        format!(
+            "[client]\npassword={a}\n# password={b}\n!includedir {}/password={c}\n",
+            home.display()
+        ),
     )
     .unwrap();
     std::fs::create_dir(home.join("inc.d")).unwrap();

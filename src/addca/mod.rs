@@ -267,7 +267,12 @@ fn warnings(p: &Proposal) -> Vec<String> {
             o.clients
         ));
     }
-    out.extend(p.review.notices.iter().map(ToString::to_string));
+    // A reader's message quotes a directive's path: through the masking too.
+    out.extend(p.review.notices.iter().map(|n| {
+        crate::diagnostic::Masked::line(n.to_string().as_bytes(), &clients::is_secret)
+            .lossy()
+            .into_owned()
+    }));
     let old_mariadb_weak = p
         .review
         .clients

@@ -249,14 +249,20 @@ fn notice_finding(notice: &Notice) -> Option<Result<Finding, (PathBuf, usize)>> 
 }
 
 /// The finding for a reader message about line `n` of `path`, whose bytes are `raw`.
-pub(crate) fn at_line(notice: &Notice, path: &Path, n: usize, raw: Masked<'_>) -> Finding {
+pub(crate) fn at_line(
+    notice: &Notice,
+    path: &Path,
+    n: usize,
+    raw: Masked<'_>,
+    secret: crate::diagnostic::Secret<'_>,
+) -> Finding {
     match notice {
         Notice::CantReadDir { dir, reason, .. } => Finding::on_line(
             "MC106",
             Severity::Error,
             format!(
                 "!includedir names {}, which cannot be read: {reason}",
-                dir.display()
+                Masked::line(dir.as_os_str().as_encoded_bytes(), secret).lossy()
             ),
             path,
             n,

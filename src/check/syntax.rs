@@ -367,6 +367,7 @@ pub(crate) fn place_notices(
                 path,
                 line.number,
                 Masked::line(line.raw, secret),
+                secret,
             ));
         }
     }

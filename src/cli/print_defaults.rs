@@ -10,7 +10,7 @@ use mycnf_secure::chain::{
     Visitor, fsio,
 };
 use mycnf_secure::clients::{self, programs::server_groups};
-use mycnf_secure::diagnostic::OptionMask;
+use mycnf_secure::diagnostic::{Masked, OptionMask};
 
 use crate::cli::{Exit, PrintDefaultsArgs, output};
 
@@ -54,8 +54,10 @@ pub fn run(args: PrintDefaultsArgs) -> Exit {
     } else {
         masked_output(&group_set, &files, env.home.as_deref())
     };
+    let secret = |n: &[u8]| !args.show_secrets && clients::is_secret(n);
     for notice in &notices {
-        output::error(&notice.to_string());
+        // A directive's path is quoted: through the masking too.
+        output::error(&Masked::line(notice.to_string().as_bytes(), &secret).lossy());
     }
     if fatal {
         output::error("Fatal error in defaults handling. Program aborted");

@@ -11,7 +11,7 @@ use serde::ser::{SerializeSeq, Serializer};
 use mycnf_secure::chain::effective::{self, Winner, Winners};
 use mycnf_secure::chain::{self, ChainFile, FileOptions, GroupSet, OptionRecord, Vendor};
 use mycnf_secure::clients::{self, programs};
-use mycnf_secure::diagnostic::{OptionMask, sanitize};
+use mycnf_secure::diagnostic::{Masked, OptionMask, sanitize};
 
 use crate::cli::{Exit, Format, ShowArgs, output};
 
@@ -204,8 +204,10 @@ pub fn run(args: ShowArgs) -> Exit {
     let files = chain::chain_files(Vendor::Mariadb, chain::Platform::current(), &env, &opts);
     let home = env.home.as_deref();
     let winners = effective::winners(&set, &files, home);
+    let secret = |n: &[u8]| !args.show_secrets && clients::is_secret(n);
     for n in &winners.notices {
-        output::error(&sanitize(n.to_string().as_bytes()));
+        // A directive's path is quoted: through the masking too.
+        output::error(&Masked::line(n.to_string().as_bytes(), &secret).text());
     }
     let reading = Reading {
         set: &set,
