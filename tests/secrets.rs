@@ -203,6 +203,19 @@ fn home_with_secrets(home: &Path) -> Secrets {
 
 /// A file every client refuses: a password before any group, a header without `]` with a
 /// password on it, a password after it.
+/// A remote host without TLS options (MC301 quotes the host).
+fn host_with_secret(file: &Path) -> Secrets {
+    let mut s = Secrets::default();
+    let v = secret(74);
+    s.add(&v, &v);
+    std::fs::write(
+        file,
+        format!("[client]\nhost=db.example.com password={v}\n"),
+    )
+    .unwrap();
+    s
+}
+
 fn malformed_with_secrets(file: &Path) -> Secrets {
     let mut s = Secrets::default();
     let (a, b, c, d) = (secret(70), secret(71), secret(72), secret(73));
@@ -357,6 +370,20 @@ fn no_command_shows_a_secret_of_a_file_the_clients_refuse() {
     let out = run(home, &["add-ca", &ca, "--file", &file, "--dry-run"], b"");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("password=*****"), "{err}");
+}
+
+#[test]
+fn no_command_shows_a_secret_in_the_value_of_another_option() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path();
+    let file = home.join(".my.cnf");
+    let secrets = host_with_secret(&file);
+    let file = file.display().to_string();
+    let ca = ca();
+    for template in READING {
+        let a = args(template, &file, &ca);
+        assert_nothing_leaks(&a.join(" "), &run(home, &a, b""), &secrets);
+    }
 }
 
 /// The secret arguments of `init`: a password in the URL, on standard input, and the one of

@@ -346,7 +346,12 @@ impl Posture {
         });
         if !any_tls && remote {
             let file = read.last().map(PathBuf::as_path);
-            self.findings.push(Finding::on_file("MC301", Severity::Warning, format!("no TLS options for the remote host {}: clients use TLS only if the server offers it and verify nothing (a plaintext fallback is possible)", self.host.as_deref().unwrap_or_default()), file, Some("mycnf-secure add-ca CA.pem".into())));
+            let show = self.show_secrets;
+            let host = self.host.as_deref().unwrap_or_default();
+            let host = Masked::value(opt::HOST.as_bytes(), host.as_bytes(), &|n: &[u8]| {
+                !show && clients::is_secret(n)
+            });
+            self.findings.push(Finding::on_file("MC301", Severity::Warning, format!("no TLS options for the remote host {}: clients use TLS only if the server offers it and verify nothing (a plaintext fallback is possible)", host.lossy()), file, Some("mycnf-secure add-ca CA.pem".into())));
         }
         self.findings
     }
