@@ -13,19 +13,23 @@ use crate::clients::{self, Booleans, Family, Profile, Target, group, names, opt}
 use crate::diagnostic::{Findings, Masked};
 use crate::optfile::{Opt, OptionName};
 
-/// An option line kept for a rule: the option (its `line` is the file's own line number), the
-/// line as read and `name=value` as quoted, both through the masking.
+/// An option line kept for a rule: the option (its `line` is the file's own line number) and
+/// the line as read (cut). What a finding quotes of it passes through the masking when the
+/// finding is made.
 #[derive(Clone)]
 struct Seen {
     opt: Opt,
-    raw: Masked<'static>,
-    /// The name, the value and `name=value` as quoted.
-    name: String,
-    value_shown: String,
-    shown: String,
+    raw: Vec<u8>,
+    /// Quote secrets as they are (`--show-secrets`).
+    show_secrets: bool,
 }
 
 impl Seen {
+    fn secret(&self) -> impl Fn(&[u8]) -> bool {
+        let show = self.show_secrets;
+        move |n: &[u8]| !show && clients::is_secret(n)
+    }
+
     fn finding(
         &self,
         code: &'static str,
@@ -39,7 +43,7 @@ impl Seen {
             message,
             &self.opt.file,
             self.opt.line,
-            self.raw.clone(),
+            Masked::line(&self.raw, &self.secret()),
             Some(hint.to_string()).filter(|h| !h.is_empty()),
         )
     }
@@ -48,8 +52,27 @@ impl Seen {
         self.opt.value_str()
     }
 
+    /// The name as quoted.
+    fn name(&self) -> String {
+        Masked::name(self.opt.raw_name.as_bytes(), &self.secret())
+            .lossy()
+            .into_owned()
+    }
+
+    /// The value as quoted.
+    fn value_shown(&self) -> String {
+        let v = self.opt.value.as_deref().unwrap_or_default();
+        Masked::value(self.opt.raw_name.as_bytes(), v, &self.secret())
+            .lossy()
+            .into_owned()
+    }
+
+    /// `name=value` (or `name`) as quoted.
     fn shown(&self) -> String {
-        self.shown.clone()
+        match &self.opt.value {
+            Some(_) => format!("{}={}", self.name(), self.value_shown()),
+            None => self.name(),
+        }
     }
 }
 
@@ -132,24 +155,11 @@ impl Posture {
 
     fn seen(&mut self, r: &OptionRecord<'_>) -> Seen {
         let file = self.paths.get(r.file);
-        let show = self.show_secrets;
-        let secret = move |n: &[u8]| !show && clients::is_secret(n);
-        let raw = Masked::line(r.raw, &secret);
-        let cut = raw.bytes().len().min(crate::diagnostic::MAX_SOURCE + 2);
-        let name = Masked::name(r.name, &secret);
-        let value_shown = r
-            .value
-            .map(|v| Masked::value(r.name, v, &secret).lossy().into_owned());
-        let shown = match &value_shown {
-            Some(v) => format!("{}={v}", name.lossy()),
-            None => name.lossy().into_owned(),
-        };
+        let raw = &r.raw[..r.raw.len().min(crate::diagnostic::MAX_SOURCE + 2)];
         Seen {
             opt: Opt::new(r.group, r.name, r.value, file, r.physical),
-            raw: raw.cut(cut).into_owned(),
-            name: name.lossy().into_owned(),
-            value_shown: value_shown.unwrap_or_default(),
-            shown,
+            raw: raw.to_vec(),
+            show_secrets: self.show_secrets,
         }
     }
 
@@ -206,7 +216,7 @@ impl Posture {
             self.verify_server_cert_value(&s);
         }
         if group == group::CLIENT && lowers {
-            self.findings.push(s.finding("MC309", Severity::Warning, format!("`{}` in [client] makes Oracle's client library lower an application's TLS mode to PREFERRED", s.name), "move it to the group of the program that needs it"));
+            self.findings.push(s.finding("MC309", Severity::Warning, format!("`{}` in [client] makes Oracle's client library lower an application's TLS mode to PREFERRED", s.name()), "move it to the group of the program that needs it"));
         }
         let Some(canonical) = tracked else {
             return;
@@ -254,7 +264,7 @@ impl Posture {
             && mariadb.stops_on(&s.opt.name)
             && self.findings.admit("MC306", Some(&s.opt.file))
         {
-            self.findings.push_admitted(s.finding("MC306", Severity::Error, format!("`{}` stops every MariaDB client: unknown variable", s.name), "write it as loose-ssl-mode (MySQL reads it, MariaDB warns and goes on), or move it to a file only MySQL clients read"));
+            self.findings.push_admitted(s.finding("MC306", Severity::Error, format!("`{}` stops every MariaDB client: unknown variable", s.name()), "write it as loose-ssl-mode (MySQL reads it, MariaDB warns and goes on), or move it to a file only MySQL clients read"));
         }
         let mysql = Family::MysqlCli.profile();
         if self.mysql
@@ -267,7 +277,7 @@ impl Posture {
                 Severity::Error,
                 format!(
                     "`{}` stops MySQL 8.0+ clients: the option was removed",
-                    s.name
+                    s.name()
                 ),
                 "put MariaDB-only options in [client-mariadb]",
             ));
@@ -286,7 +296,7 @@ impl Posture {
         }
         let shown = match v {
             Some(_) => s.shown(),
-            None => format!("{} with no value", s.name),
+            None => format!("{} with no value", s.name()),
         };
         let onoff = |b: bool| if b { "on" } else { "off" };
         self.findings.push(s.finding(
@@ -326,7 +336,7 @@ impl Posture {
                 self.findings.push(s.finding(
                     "MC302",
                     Severity::Error,
-                    format!("`{}`: {family} connect without TLS", s.name),
+                    format!("`{}`: {family} connect without TLS", s.name()),
                     "remove it",
                 ));
             }
@@ -399,7 +409,7 @@ fn overrides_weaker(p: &Profile, canonical: &str, a: &Seen, b: &Seen) -> bool {
 fn ca_file(input: &CheckInput<'_>, s: &Seen) -> Option<Finding> {
     let v = s.value();
     let path = Path::new(&v);
-    let v = &s.value_shown;
+    let v = &s.value_shown();
     let at = |code, sev, msg: String, hint: &str| Some(s.finding(code, sev, msg, hint));
     if !path.is_absolute() {
         return at(
