@@ -318,11 +318,6 @@ impl<'a> Masked<'a> {
         }
     }
 
-    /// Text that holds nothing of a user's file (our own words, a value we made).
-    pub fn ours(text: &'a str) -> Masked<'a> {
-        Masked::shown(text.as_bytes())
-    }
-
     fn shown(bytes: &'a [u8]) -> Masked<'a> {
         Masked {
             bytes: Cow::Borrowed(bytes),
