@@ -40,6 +40,7 @@ fn bench(c: &mut Criterion) {
         now: 1_800_000_000,
         store: None,
         home: None,
+        show_secrets: false,
     };
     assert_eq!(check::check(&input).files.len(), 200);
     c.bench_function("check: chain of 200 files", |b| {

@@ -120,7 +120,7 @@ def main():
             # In a child process, so that this one stays small (see run_once).
             lines = int(subprocess.check_output([sys.executable, __file__, "--generate", path, str(size)]))
             t_wall, t_peak, t_out, t_rc = measure([oracle, "--defaults-file=" + path] + groups, args.runs)
-            o_wall, o_peak, o_out, o_rc = measure([OURS, "print-defaults", "--defaults-file=" + path] + groups, args.runs)
+            o_wall, o_peak, o_out, o_rc = measure([OURS, "print-defaults", "-s", "--defaults-file=" + path] + groups, args.runs)
             same = t_out == o_out and t_rc == o_rc
             if t_rc != 0:
                 print("my_print_defaults exited with %d on %s" % (t_rc, path))

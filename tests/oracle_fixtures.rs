@@ -107,6 +107,7 @@ fn print_defaults_matches_my_print_defaults_on_every_fixture() {
                 .unwrap();
             let mine = clean_command(&ours(), dir)
                 .arg("print-defaults")
+                .arg("--show-secrets")
                 .args(&args)
                 .current_dir(cwd)
                 .output()

@@ -172,7 +172,7 @@ fn setup(dir: &Path) {
 fn run(program: &Path, path: &Path, dir: &Path) -> Output {
     let mut cmd = common::clean_command(program, dir);
     if program == common::ours() {
-        cmd.arg("print-defaults");
+        cmd.args(["print-defaults", "--show-secrets"]);
     }
     cmd.arg(format!("--defaults-file={}", path.display()))
         .args(["client", "mysql"])

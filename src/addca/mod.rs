@@ -233,7 +233,7 @@ fn refused_lines(path: &Path, doc: &Document) -> Vec<Finding> {
             format!("{}: every client refuses this file", why.describe()),
             path,
             line.number(),
-            doc.raw(line),
+            crate::diagnostic::Masked::line(doc.raw(line), &clients::is_secret),
             Some(hint.to_string()),
         ));
     }
@@ -251,6 +251,7 @@ fn warnings(p: &Proposal) -> Vec<String> {
         .map(|f| format!("CA: {}", f.message))
         .collect();
     out.extend(permission_warnings(p));
+    // The override's option and value were masked where the review made them.
     for o in &p.review.overrides {
         out.push(format!(
             "{}:{}: [{}] {}{} overrides our {} for {} (it is read later)",
@@ -266,7 +267,12 @@ fn warnings(p: &Proposal) -> Vec<String> {
             o.clients
         ));
     }
-    out.extend(p.review.notices.iter().map(ToString::to_string));
+    // A reader's message quotes a directive's path: through the masking too.
+    out.extend(p.review.notices.iter().map(|n| {
+        crate::diagnostic::Masked::line(n.to_string().as_bytes(), &clients::is_secret)
+            .lossy()
+            .into_owned()
+    }));
     let old_mariadb_weak = p
         .review
         .clients

@@ -184,7 +184,8 @@ struct Planner<'a> {
 impl Planner<'_> {
     fn text(&self, i: usize) -> String {
         let line = &self.doc.lines()[i];
-        String::from_utf8_lossy(self.doc.raw(line).trim_ascii()).into_owned()
+        let shown = crate::diagnostic::Masked::line(self.doc.raw(line), &clients::is_secret);
+        String::from_utf8_lossy(shown.bytes().trim_ascii()).into_owned()
     }
 
     fn setting(&mut self, s: &Setting) -> Result<(), EncodeError> {

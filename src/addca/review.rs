@@ -274,11 +274,22 @@ fn overrides(file: &Path, opts: &[Opt], settings: &[Setting], target: Target) ->
                         file: last.file.to_path_buf(),
                         line,
                         group: last.group.clone(),
-                        option: last.raw_name.clone(),
-                        value: last
-                            .value
-                            .as_deref()
-                            .map(|v| String::from_utf8_lossy(v).into_owned()),
+                        // Quoted in warnings and JSON: through the masking.
+                        option: crate::diagnostic::Masked::name(
+                            last.raw_name.as_bytes(),
+                            &clients::is_secret,
+                        )
+                        .lossy()
+                        .into_owned(),
+                        value: last.value.as_deref().map(|v| {
+                            crate::diagnostic::Masked::value(
+                                last.raw_name.as_bytes(),
+                                v,
+                                &clients::is_secret,
+                            )
+                            .lossy()
+                            .into_owned()
+                        }),
                         overrides: s.canonical,
                         clients: String::new(),
                     },

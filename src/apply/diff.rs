@@ -1,67 +1,115 @@
 //! The unified diff shown before anything is written, with secrets masked.
 
 use similar::udiff::UnifiedHunkHeader;
-use similar::{DiffOp, TextDiff};
+use similar::{Algorithm, DiffOp};
 
-use std::borrow::Cow;
-
-use crate::diagnostic::sanitize_keeping_tabs;
+use crate::diagnostic::{Masked, sanitize_keeping_tabs};
 use crate::optfile::Document;
 use crate::optfile::edit::{Edited, Hunk};
-use crate::optfile::lex::{self, Entry};
 
-/// Decides, from an option's name as written, whether its value is hidden.
-pub type Secret<'a> = &'a dyn Fn(&[u8]) -> bool;
+/// Decides, from an option's name as written, whether its value is hidden (the one masking
+/// path, [`Masked`], applies it).
+pub use crate::diagnostic::Secret;
 
-/// The text of a line as shown to a person: sanitised (tabs kept, the line ending kept),
-/// the value of an option `secret` names replaced by `*****`.
+/// The text of a line as shown to a person: its secrets masked ([`Masked::line`]: also in
+/// commented-out lines), sanitised (tabs kept, the line ending kept).
 pub fn display_line(line: &[u8], secret: Secret<'_>) -> String {
-    let (body, eol) = match line.strip_suffix(b"\n") {
+    shown(line, secret).0
+}
+
+/// [`display_line`], and whether something was hidden.
+fn shown(line: &[u8], secret: Secret<'_>) -> (String, bool) {
+    let masked = Masked::line(line, secret);
+    let bytes = masked.bytes();
+    let (body, eol) = match bytes.strip_suffix(b"\n") {
         Some(b) => (b.strip_suffix(b"\r").unwrap_or(b), "\n"),
-        None => (line, ""),
+        None => (bytes, ""),
     };
-    let mut text = sanitize_keeping_tabs(&masked(body, secret)).into_owned();
+    let mut text = sanitize_keeping_tabs(body).into_owned();
     text.push_str(eol);
-    text
-}
-
-fn masked<'a>(line: &'a [u8], secret: Secret<'_>) -> Cow<'a, [u8]> {
-    if let Entry::Option(o) = lex::classify(line)
-        && let Some(v) = &o.value
-        && secret(&line[o.name.clone()])
-        && !v.raw.is_empty()
-    {
-        let mut masked = line[..v.raw.start].to_vec();
-        masked.extend_from_slice(b"*****");
-        masked.extend_from_slice(&line[v.raw.end..]);
-        return Cow::Owned(masked);
-    }
-    Cow::Borrowed(line)
-}
-
-fn display(bytes: &[u8], secret: Secret<'_>) -> String {
-    bytes
-        .split_inclusive(|&b| b == b'\n')
-        .map(|l| display_line(l, secret))
-        .collect()
+    (text, masked.hid_something())
 }
 
 /// A unified diff (3 lines of context) between two versions of `label`; empty when equal.
+/// The lines are compared as written and masked only when shown, so a changed secret is
+/// still a change (see [`render`]).
 pub fn unified(label: &str, old: &[u8], new: &[u8], secret: Secret<'_>) -> String {
     if old == new {
         return String::new();
     }
-    let old = display(old, secret);
-    let new = display(new, secret);
-    let diff = TextDiff::from_lines(&old, &new);
-    let mut out = diff
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("{label} (before)"), &format!("{label} (after)"))
-        .missing_newline_hint(true)
-        .to_string();
-    if !out.ends_with('\n') {
-        out.push('\n');
+    let old_lines: Vec<&[u8]> = old.split_inclusive(|&b| b == b'\n').collect();
+    let new_lines: Vec<&[u8]> = new.split_inclusive(|&b| b == b'\n').collect();
+    let ops = similar::capture_diff_slices(Algorithm::Myers, &old_lines, &new_lines);
+    render(label, ops, &|i| old_lines[i], &|i| new_lines[i], secret)
+}
+
+/// What a changed line whose secret is hidden on both sides gets, so that the change shows:
+/// the masked texts would otherwise be the same. Nothing of the value (not its length).
+const OLD_VALUE: &str = " (old value)";
+const NEW_VALUE: &str = " (new value)";
+
+/// The unified diff of `ops` (3 lines of context), lines shown through the masking. In a
+/// change, a removed and an added line that the masking makes look alike are marked
+/// [`OLD_VALUE`] and [`NEW_VALUE`].
+fn render<'l>(
+    label: &str,
+    ops: Vec<DiffOp>,
+    old_line: &dyn Fn(usize) -> &'l [u8],
+    new_line: &dyn Fn(usize) -> &'l [u8],
+    secret: Secret<'_>,
+) -> String {
+    let mut out = format!("--- {label} (before)\n+++ {label} (after)\n");
+    for group in similar::group_diff_ops(ops, 3) {
+        out.push_str(&format!("{}\n", UnifiedHunkHeader::new(&group)));
+        for op in &group {
+            let mut put = |tag: char, line: &[u8], (text, _): &(String, bool), mark: &str| {
+                out.push(tag);
+                match text.strip_suffix('\n') {
+                    Some(body) => {
+                        out.push_str(body);
+                        out.push_str(mark);
+                        out.push('\n');
+                    }
+                    None => {
+                        out.push_str(text);
+                        out.push_str(mark);
+                    }
+                }
+                if !line.ends_with(b"\n") {
+                    out.push_str("\n\\ No newline at end of file\n");
+                }
+            };
+            let (o, n) = (op.old_range(), op.new_range());
+            let one = |tag: char, line: &'l [u8]| (tag, line, shown(line, secret));
+            match op {
+                DiffOp::Equal { .. } => o.for_each(|i| {
+                    let (t, l, s) = one(' ', old_line(i));
+                    put(t, l, &s, "")
+                }),
+                DiffOp::Delete { .. } => o.for_each(|i| {
+                    let (t, l, s) = one('-', old_line(i));
+                    put(t, l, &s, "")
+                }),
+                DiffOp::Insert { .. } => n.for_each(|i| {
+                    let (t, l, s) = one('+', new_line(i));
+                    put(t, l, &s, "")
+                }),
+                DiffOp::Replace { .. } => {
+                    let olds: Vec<_> = o.map(|i| one('-', old_line(i))).collect();
+                    let news: Vec<_> = n.map(|i| one('+', new_line(i))).collect();
+                    // A hidden line that looks the same on the other side of this change.
+                    let alike = |s: &(String, bool), other: &[(char, &[u8], (String, bool))]| {
+                        s.1 && other.iter().any(|(_, _, t)| t.1 && t.0 == s.0)
+                    };
+                    for (t, l, s) in &olds {
+                        put(*t, l, s, if alike(s, &news) { OLD_VALUE } else { "" });
+                    }
+                    for (t, l, s) in &news {
+                        put(*t, l, s, if alike(s, &olds) { NEW_VALUE } else { "" });
+                    }
+                }
+            }
+        }
     }
     out
 }
@@ -145,30 +193,7 @@ pub fn unified_edit(label: &str, doc: &Document, edited: &Edited, secret: Secret
         let (at, from) = starts[k];
         new_lines[from + i - at]
     };
-    let mut out = format!("--- {label} (before)\n+++ {label} (after)\n");
-    for group in similar::group_diff_ops(ops, 3) {
-        out.push_str(&format!("{}\n", UnifiedHunkHeader::new(&group)));
-        for op in &group {
-            let mut put = |tag: char, line: &[u8]| {
-                out.push(tag);
-                out.push_str(&display_line(line, secret));
-                if !line.ends_with(b"\n") {
-                    out.push_str("\n\\ No newline at end of file\n");
-                }
-            };
-            let (o, n) = (op.old_range(), op.new_range());
-            match op {
-                DiffOp::Equal { .. } => o.for_each(|i| put(' ', old_line(i))),
-                DiffOp::Delete { .. } => o.for_each(|i| put('-', old_line(i))),
-                DiffOp::Insert { .. } => n.for_each(|i| put('+', new_line(i))),
-                DiffOp::Replace { .. } => {
-                    o.for_each(|i| put('-', old_line(i)));
-                    n.for_each(|i| put('+', new_line(i)));
-                }
-            }
-        }
-    }
-    out
+    render(label, ops, &old_line, &new_line, secret)
 }
 
 #[cfg(test)]
@@ -284,5 +309,51 @@ mod tests {
         assert!(d.contains("+ssl-ca=/ca.pem\n"));
         let shown = unified("my.cnf", b"password=x\n", b"password=x\nk=1\n", &|_| false);
         assert!(shown.contains("password=x"));
+    }
+
+    #[test]
+    fn commented_out_passwords_are_masked_in_context_lines() {
+        let d = unified(
+            "my.cnf",
+            b"[client]\n# password=s3cret\n;password = other\n",
+            b"[client]\n# password=s3cret\n;password = other\nk=1\n",
+            &password,
+        );
+        assert!(d.contains(" # password=*****\n"), "{d}");
+        assert!(d.contains(" ;password = *****\n"), "{d}");
+        assert!(!d.contains("s3cret") && !d.contains("other"), "{d}");
+    }
+
+    #[test]
+    fn a_changed_password_is_a_change_marked_old_and_new_without_its_value() {
+        let d = unified(
+            "my.cnf",
+            b"[client]\npassword=old\nuser=a\n",
+            b"[client]\npassword=new\nuser=a\n",
+            &password,
+        );
+        assert!(
+            d.contains(
+                "-password=*****{OLD_VALUE}\n"
+                    .replace("{OLD_VALUE}", OLD_VALUE)
+                    .as_str()
+            ),
+            "{d}"
+        );
+        assert!(
+            d.contains(
+                "+password=*****{NEW_VALUE}\n"
+                    .replace("{NEW_VALUE}", NEW_VALUE)
+                    .as_str()
+            ),
+            "{d}"
+        );
+        assert!(!d.contains("old\n") && !d.contains("=new"), "{d}");
+        // A change the masked lines show needs no marker.
+        let d = unified("f", b"password=a\n", b"password = b\n", &password);
+        assert!(
+            d.contains("-password=*****\n") && d.contains("+password = *****\n"),
+            "{d}"
+        );
     }
 }

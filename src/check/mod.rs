@@ -17,8 +17,8 @@ use serde::Serialize;
 use crate::cert::TrustStore;
 use crate::chain::{self, ChainFile, GroupSet, Notice, OptionRecord, Reader, Visitor};
 use crate::clients::{self, Target};
-use crate::diagnostic::Findings;
 pub use crate::diagnostic::{Finding, Related, Severity};
+use crate::diagnostic::{Findings, Masked};
 
 pub use crate::diagnostic::PER_RULE_AND_FILE;
 
@@ -61,6 +61,13 @@ pub struct CheckInput<'a> {
     pub store: Option<&'a TrustStore>,
     /// What `~/` in include paths stands for.
     pub home: Option<&'a Path>,
+    /// Quote secrets as they are (`--show-secrets`) instead of `*****`.
+    pub show_secrets: bool,
+}
+
+/// What names a secret in what the check quotes: nothing under `--show-secrets`.
+fn secret_names(show_secrets: bool) -> impl Fn(&[u8]) -> bool + Copy {
+    move |name: &[u8]| !show_secrets && clients::is_secret(name)
 }
 
 /// What one read of the chain gives the check: the files and the reader's messages, each once,
@@ -102,11 +109,12 @@ impl Visitor for Collect<'_> {
 }
 
 /// The per-file rules of each file that arrives, on a thread of their own.
-fn per_file_rules(files: std::sync::mpsc::Receiver<PathBuf>) -> Findings {
+fn per_file_rules(files: std::sync::mpsc::Receiver<PathBuf>, show_secrets: bool) -> Findings {
     let mut sink = Findings::new(PER_RULE_AND_FILE);
+    let secret = secret_names(show_secrets);
     for path in files {
         if let Ok(bytes) = std::fs::read(&path) {
-            syntax::check_file(&path, &bytes, &mut sink);
+            syntax::check_file(&path, &bytes, &mut sink, &secret);
         }
     }
     sink
@@ -117,8 +125,9 @@ fn per_file_rules(files: std::sync::mpsc::Receiver<PathBuf>) -> Findings {
 pub fn check(input: &CheckInput<'_>) -> CheckReport {
     let (send, receive) = std::sync::mpsc::channel();
     std::thread::scope(|scope| {
-        let per_file = scope.spawn(move || per_file_rules(receive));
-        let mut posture = posture::Posture::new(input.target, PER_RULE_AND_FILE);
+        let show = input.show_secrets;
+        let per_file = scope.spawn(move || per_file_rules(receive, show));
+        let mut posture = posture::Posture::new(input.target, PER_RULE_AND_FILE, show);
         let (files, notices) = read(input, &mut posture, send);
         let mut sink = per_file.join().expect("the per-file rules do not panic");
         finish(input, posture, &mut sink, files, &notices)
@@ -182,10 +191,11 @@ fn finish(
             None => {}
         }
     }
+    let secret = secret_names(input.show_secrets);
     // Files the reading skipped (world-writable ones) still get their per-file rules.
     for path in &unread {
         if let Ok(bytes) = std::fs::read(path) {
-            syntax::check_file(path, &bytes, sink);
+            syntax::check_file(path, &bytes, sink, &secret);
         }
     }
     let mut with_notices: Vec<&PathBuf> = located.iter().map(|(_, p, _)| p).collect();
@@ -197,7 +207,7 @@ fn finish(
             .map(|(notice, _, line)| (*line, *notice))
             .collect();
         if let Ok(bytes) = std::fs::read(path) {
-            syntax::place_notices(path, &bytes, sink, &at);
+            syntax::place_notices(path, &bytes, sink, &at, &secret);
         }
     }
     let mut posture_findings = posture.finish(input, &files);
@@ -239,14 +249,20 @@ fn notice_finding(notice: &Notice) -> Option<Result<Finding, (PathBuf, usize)>> 
 }
 
 /// The finding for a reader message about line `n` of `path`, whose bytes are `raw`.
-pub(crate) fn at_line(notice: &Notice, path: &Path, n: usize, raw: &[u8]) -> Finding {
+pub(crate) fn at_line(
+    notice: &Notice,
+    path: &Path,
+    n: usize,
+    raw: Masked<'_>,
+    secret: crate::diagnostic::Secret<'_>,
+) -> Finding {
     match notice {
         Notice::CantReadDir { dir, reason, .. } => Finding::on_line(
             "MC106",
             Severity::Error,
             format!(
                 "!includedir names {}, which cannot be read: {reason}",
-                dir.display()
+                Masked::line(dir.as_os_str().as_encoded_bytes(), secret).lossy()
             ),
             path,
             n,

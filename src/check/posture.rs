@@ -9,19 +9,27 @@ use std::rc::Rc;
 
 use super::{CheckInput, Finding, Severity};
 use crate::chain::{OptionRecord, SharedPaths};
-use crate::clients::{Booleans, Family, Profile, Target, group, names, opt};
-use crate::diagnostic::Findings;
+use crate::clients::{self, Booleans, Family, Profile, Target, group, names, opt};
+use crate::diagnostic::{Findings, Masked};
 use crate::optfile::{Opt, OptionName};
 
 /// An option line kept for a rule: the option (its `line` is the file's own line number) and
-/// the line as read.
+/// the line as read (cut). What a finding quotes of it passes through the masking when the
+/// finding is made.
 #[derive(Clone)]
 struct Seen {
     opt: Opt,
     raw: Vec<u8>,
+    /// Quote secrets as they are (`--show-secrets`).
+    show_secrets: bool,
 }
 
 impl Seen {
+    fn secret(&self) -> impl Fn(&[u8]) -> bool {
+        let show = self.show_secrets;
+        move |n: &[u8]| !show && clients::is_secret(n)
+    }
+
     fn finding(
         &self,
         code: &'static str,
@@ -35,7 +43,7 @@ impl Seen {
             message,
             &self.opt.file,
             self.opt.line,
-            &self.raw,
+            Masked::line(&self.raw, &self.secret()),
             Some(hint.to_string()).filter(|h| !h.is_empty()),
         )
     }
@@ -44,8 +52,27 @@ impl Seen {
         self.opt.value_str()
     }
 
+    /// The name as quoted.
+    fn name(&self) -> String {
+        Masked::name(self.opt.raw_name.as_bytes(), &self.secret())
+            .lossy()
+            .into_owned()
+    }
+
+    /// The value as quoted.
+    fn value_shown(&self) -> String {
+        let v = self.opt.value.as_deref().unwrap_or_default();
+        Masked::value(self.opt.raw_name.as_bytes(), v, &self.secret())
+            .lossy()
+            .into_owned()
+    }
+
+    /// `name=value` (or `name`) as quoted.
     fn shown(&self) -> String {
-        self.opt.display()
+        match &self.opt.value {
+            Some(_) => format!("{}={}", self.name(), self.value_shown()),
+            None => self.name(),
+        }
     }
 }
 
@@ -74,6 +101,8 @@ pub(crate) struct Posture {
     /// Each distinct spelling parsed once; `None` for a name no rule looks at.
     names: HashMap<Vec<u8>, Option<Rc<OptionName>>>,
     pub(crate) findings: Findings,
+    /// Quote secrets as they are (`--show-secrets`).
+    show_secrets: bool,
 }
 
 fn mode_rank(m: &str) -> u8 {
@@ -96,7 +125,7 @@ fn family_name(p: &Profile) -> &'static str {
 }
 
 impl Posture {
-    pub(crate) fn new(target: Target, per_rule: usize) -> Posture {
+    pub(crate) fn new(target: Target, per_rule: usize, show_secrets: bool) -> Posture {
         let mysql = target != Target::Mariadb;
         let mariadb = target != Target::Mysql;
         let mut families = Vec::new();
@@ -120,6 +149,7 @@ impl Posture {
             paths: SharedPaths::default(),
             names: HashMap::default(),
             findings: Findings::new(per_rule),
+            show_secrets,
         }
     }
 
@@ -129,6 +159,7 @@ impl Posture {
         Seen {
             opt: Opt::new(r.group, r.name, r.value, file, r.physical),
             raw: raw.to_vec(),
+            show_secrets: self.show_secrets,
         }
     }
 
@@ -185,7 +216,7 @@ impl Posture {
             self.verify_server_cert_value(&s);
         }
         if group == group::CLIENT && lowers {
-            self.findings.push(s.finding("MC309", Severity::Warning, format!("`{}` in [client] makes Oracle's client library lower an application's TLS mode to PREFERRED", s.opt.raw_name), "move it to the group of the program that needs it"));
+            self.findings.push(s.finding("MC309", Severity::Warning, format!("`{}` in [client] makes Oracle's client library lower an application's TLS mode to PREFERRED", s.name()), "move it to the group of the program that needs it"));
         }
         let Some(canonical) = tracked else {
             return;
@@ -233,7 +264,7 @@ impl Posture {
             && mariadb.stops_on(&s.opt.name)
             && self.findings.admit("MC306", Some(&s.opt.file))
         {
-            self.findings.push_admitted(s.finding("MC306", Severity::Error, format!("`{}` stops every MariaDB client: unknown variable", s.opt.raw_name), "write it as loose-ssl-mode (MySQL reads it, MariaDB warns and goes on), or move it to a file only MySQL clients read"));
+            self.findings.push_admitted(s.finding("MC306", Severity::Error, format!("`{}` stops every MariaDB client: unknown variable", s.name()), "write it as loose-ssl-mode (MySQL reads it, MariaDB warns and goes on), or move it to a file only MySQL clients read"));
         }
         let mysql = Family::MysqlCli.profile();
         if self.mysql
@@ -246,7 +277,7 @@ impl Posture {
                 Severity::Error,
                 format!(
                     "`{}` stops MySQL 8.0+ clients: the option was removed",
-                    s.opt.raw_name
+                    s.name()
                 ),
                 "put MariaDB-only options in [client-mariadb]",
             ));
@@ -264,8 +295,8 @@ impl Posture {
             return;
         }
         let shown = match v {
-            Some(_) => o.display(),
-            None => format!("{} with no value", o.raw_name),
+            Some(_) => s.shown(),
+            None => format!("{} with no value", s.name()),
         };
         let onoff = |b: bool| if b { "on" } else { "off" };
         self.findings.push(s.finding(
@@ -305,7 +336,7 @@ impl Posture {
                 self.findings.push(s.finding(
                     "MC302",
                     Severity::Error,
-                    format!("`{}`: {family} connect without TLS", s.opt.raw_name),
+                    format!("`{}`: {family} connect without TLS", s.name()),
                     "remove it",
                 ));
             }
@@ -325,7 +356,12 @@ impl Posture {
         });
         if !any_tls && remote {
             let file = read.last().map(PathBuf::as_path);
-            self.findings.push(Finding::on_file("MC301", Severity::Warning, format!("no TLS options for the remote host {}: clients use TLS only if the server offers it and verify nothing (a plaintext fallback is possible)", self.host.as_deref().unwrap_or_default()), file, Some("mycnf-secure add-ca CA.pem".into())));
+            let show = self.show_secrets;
+            let host = self.host.as_deref().unwrap_or_default();
+            let host = Masked::value(opt::HOST.as_bytes(), host.as_bytes(), &|n: &[u8]| {
+                !show && clients::is_secret(n)
+            });
+            self.findings.push(Finding::on_file("MC301", Severity::Warning, format!("no TLS options for the remote host {}: clients use TLS only if the server offers it and verify nothing (a plaintext fallback is possible)", host.lossy()), file, Some("mycnf-secure add-ca CA.pem".into())));
         }
         self.findings
     }
@@ -373,6 +409,7 @@ fn overrides_weaker(p: &Profile, canonical: &str, a: &Seen, b: &Seen) -> bool {
 fn ca_file(input: &CheckInput<'_>, s: &Seen) -> Option<Finding> {
     let v = s.value();
     let path = Path::new(&v);
+    let v = &s.value_shown();
     let at = |code, sev, msg: String, hint: &str| Some(s.finding(code, sev, msg, hint));
     if !path.is_absolute() {
         return at(

@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::{Finding, Severity};
 use crate::chain::Notice;
 use crate::clients::{self, group, names};
-use crate::diagnostic::Findings;
+use crate::diagnostic::{Findings, Masked, Secret};
 use crate::optfile::document::{Parsed, parse_lines};
 use crate::optfile::lex::{Directive, DirectiveKind, Entry, OptionLine, ValueSpan};
 use crate::optfile::{Invalid, LineEnding, LineKind, OptionName};
@@ -31,6 +31,8 @@ struct FileCheck<'a> {
     /// The file's mode when others may read it, and its first password line.
     readable_by_others: Option<u32>,
     secret_line: Option<(usize, &'a [u8])>,
+    /// What names a secret: every quoted line and name passes through [`Masked`].
+    secret: Secret<'a>,
 }
 
 impl<'a> FileCheck<'a> {
@@ -52,7 +54,7 @@ impl<'a> FileCheck<'a> {
             message(),
             self.path,
             self.n,
-            self.raw,
+            Masked::line(self.raw, self.secret),
             Some(hint.to_string()).filter(|h| !h.is_empty()),
         );
         if let Some((line, note)) = related {
@@ -115,7 +117,8 @@ impl<'a> FileCheck<'a> {
     }
 
     fn group(&mut self, name: &[u8]) {
-        let shown = || String::from_utf8_lossy(name).into_owned();
+        let secret = self.secret;
+        let shown = || Masked::name(name, secret).lossy().into_owned();
         if name.first().is_some_and(|&b| crate::optfile::is_space(b)) {
             self.push(
                 None,
@@ -176,6 +179,8 @@ impl<'a> FileCheck<'a> {
             .group
             .as_deref()
             .is_some_and(|g| g.eq_ignore_ascii_case(group::CONNECTOR_PYTHON.as_bytes()));
+        let secret = self.secret;
+        let shown = || Masked::name(name_raw, secret).lossy().into_owned();
         let name = self.names.get(name_raw);
         let unknown_to_connector_python = in_connector_python
             && !names::CONNECTOR_PYTHON_KEYS.contains(&name.0.canonical.as_str());
@@ -184,13 +189,13 @@ impl<'a> FileCheck<'a> {
                 None,
                 "MC114",
                 Severity::Warning,
-                || format!("unknown option `{}`", String::from_utf8_lossy(name_raw)),
+                || format!("unknown option `{}`", shown()),
                 hint,
             );
         }
         self.repeated_key(name_raw);
         if unknown_to_connector_python {
-            self.push(None, "MC403", Severity::Error, || format!("Connector/Python stops on `{}` in [connector_python] (AttributeError: Unsupported argument)", String::from_utf8_lossy(name_raw)), "move it to [client] or to the group of the program that knows it");
+            self.push(None, "MC403", Severity::Error, || format!("Connector/Python stops on `{}` in [connector_python] (AttributeError: Unsupported argument)", shown()), "move it to [client] or to the group of the program that knows it");
         }
     }
 
@@ -234,7 +239,7 @@ impl<'a> FileCheck<'a> {
         self.key.extend(name_raw.iter().map(u8::to_ascii_lowercase));
         match self.keys.get(self.key.as_slice()) {
             Some(&first) => {
-                let key = String::from_utf8_lossy(&self.key).into_owned();
+                let key = Masked::name(&self.key, self.secret).lossy().into_owned();
                 self.push(
                     Some((first, "first occurrence")),
                     "MC402",
@@ -258,7 +263,7 @@ impl<'a> FileCheck<'a> {
                 format!("a password in a file other users can read (mode {mode:04o})"),
                 self.path,
                 line,
-                raw,
+                Masked::line(raw, self.secret),
                 Some(format!("chmod 600 {}", self.path.display())),
             ));
         }
@@ -301,7 +306,7 @@ fn meant(canonical: &str) -> Option<&'static str> {
 }
 
 /// The rules of one file, in one pass over its lines.
-pub(crate) fn check_file(path: &Path, bytes: &[u8], sink: &mut Findings) {
+pub(crate) fn check_file(path: &Path, bytes: &[u8], sink: &mut Findings, secret: Secret<'_>) {
     if crate::optfile::lex::looks_binary(bytes) {
         sink.push(Finding::on_file(
             "MC120",
@@ -337,6 +342,7 @@ pub(crate) fn check_file(path: &Path, bytes: &[u8], sink: &mut Findings) {
         group: None,
         readable_by_others: readable_by_others(path),
         secret_line: None,
+        secret,
     };
     for line in parse_lines(bytes) {
         check.line(&line);
@@ -351,11 +357,18 @@ pub(crate) fn place_notices(
     bytes: &[u8],
     sink: &mut Findings,
     notices: &[(usize, &Notice)],
+    secret: Secret<'_>,
 ) {
     for line in parse_lines(bytes) {
         let pieces = line.reader_number..line.reader_number + line.pieces;
         for (_, notice) in notices.iter().filter(|(r, _)| pieces.contains(r)) {
-            sink.push(super::at_line(notice, path, line.number, line.raw));
+            sink.push(super::at_line(
+                notice,
+                path,
+                line.number,
+                Masked::line(line.raw, secret),
+                secret,
+            ));
         }
     }
 }

@@ -41,6 +41,7 @@ pub fn run(args: CheckArgs) -> Exit {
         now: ctx.now,
         store: ctx.trust_store.as_ref(),
         home: ctx.env.home.as_deref(),
+        show_secrets: args.show_secrets,
     });
     let failed = report.errors() > 0 || (args.strict && report.warnings() > 0);
     let text = match args.format {

@@ -279,6 +279,9 @@ pub struct CheckArgs {
     /// Check no file (as clients given --no-defaults).
     #[arg(long, conflicts_with = "files")]
     pub no_defaults: bool,
+    /// Quote passwords and other secrets in the findings instead of *****.
+    #[arg(long)]
+    pub show_secrets: bool,
 }
 
 #[derive(Debug, Args)]
@@ -337,6 +340,9 @@ pub struct PrintDefaultsArgs {
     /// Server version for the server's version groups (with --mysqld).
     #[arg(long, value_name = "X.Y", default_value = "10.11")]
     pub server_version: String,
+    /// Print passwords and other secrets instead of ***** (as Oracle's my_print_defaults -s).
+    #[arg(short = 's', long, visible_alias = "show")]
+    pub show_secrets: bool,
     /// The groups to print, e.g. client mysql.
     #[arg(value_name = "GROUP")]
     pub groups: Vec<OsString>,

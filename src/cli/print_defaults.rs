@@ -1,10 +1,16 @@
 //! `mycnf-secure print-defaults`: the options a program would read, printed as
-//! `my_print_defaults` prints them (same bytes on standard output, same exit status).
+//! `my_print_defaults` prints them (same bytes on standard output, same exit status), except
+//! that secret values are `*****` unless `--show-secrets` (`-s`, `--show`) asks for them, as
+//! Oracle's `my_print_defaults` does since MySQL 5.6.25 (MariaDB's prints them).
 
 use std::path::Path;
 
-use mycnf_secure::chain::{self, FileOptions, GroupSet, Vendor, fsio};
-use mycnf_secure::clients::programs::server_groups;
+use mycnf_secure::chain::{
+    self, ArgvCollector, ChainFile, FileOptions, GroupSet, Notice, OptionRecord, Reader, Vendor,
+    Visitor, fsio,
+};
+use mycnf_secure::clients::{self, programs::server_groups};
+use mycnf_secure::diagnostic::{Masked, OptionMask};
 
 use crate::cli::{Exit, PrintDefaultsArgs, output};
 
@@ -43,10 +49,15 @@ pub fn run(args: PrintDefaultsArgs) -> Exit {
     };
     let env = crate::cli::context::search_env();
     let files = chain::chain_files(Vendor::Mariadb, chain::Platform::current(), &env, &opts);
-    let (out, notices, fatal) =
-        chain::print_defaults_output(&group_set, &files, env.home.as_deref());
+    let (out, notices, fatal) = if args.show_secrets {
+        chain::print_defaults_output(&group_set, &files, env.home.as_deref())
+    } else {
+        masked_output(&group_set, &files, env.home.as_deref())
+    };
+    let secret = |n: &[u8]| !args.show_secrets && clients::is_secret(n);
     for notice in &notices {
-        output::error(&notice.to_string());
+        // A directive's path is quoted: through the masking too.
+        output::error(&Masked::line(notice.to_string().as_bytes(), &secret).lossy());
     }
     if fatal {
         output::error("Fatal error in defaults handling. Program aborted");
@@ -55,5 +66,42 @@ pub fn run(args: PrintDefaultsArgs) -> Exit {
     match output::emit(&out) {
         Ok(()) => Exit::Success,
         Err(exit) => exit,
+    }
+}
+
+/// [`chain::print_defaults_output`], each option through the masking.
+fn masked_output(
+    groups: &GroupSet,
+    files: &[ChainFile],
+    home: Option<&Path>,
+) -> (Vec<u8>, Vec<Notice>, bool) {
+    let argv = MaskedArgv {
+        argv: ArgvCollector::default(),
+        mask: OptionMask::default(),
+    };
+    let mut reader = Reader::new(groups, argv).with_home(home.map(Path::to_path_buf));
+    let fatal = chain::read_chain(&mut reader, files).is_err();
+    let ArgvCollector { out, notices } = reader.into_visitor().argv;
+    (if fatal { Vec::new() } else { out }, notices, fatal)
+}
+
+/// `my_print_defaults`' lines, secret values masked.
+struct MaskedArgv {
+    argv: ArgvCollector,
+    mask: OptionMask,
+}
+
+impl Visitor for MaskedArgv {
+    fn option(&mut self, r: &OptionRecord<'_>) {
+        let (name, value) = self.mask.record(r, &clients::is_secret);
+        self.argv.option(&OptionRecord {
+            name: name.bytes(),
+            value: value.as_ref().map(|v| v.bytes()),
+            ..*r
+        });
+    }
+
+    fn notice(&mut self, notice: Notice) {
+        self.argv.notice(notice);
     }
 }

@@ -11,7 +11,7 @@ use serde::ser::{SerializeSeq, Serializer};
 use mycnf_secure::chain::effective::{self, Winner, Winners};
 use mycnf_secure::chain::{self, ChainFile, FileOptions, GroupSet, OptionRecord, Vendor};
 use mycnf_secure::clients::{self, programs};
-use mycnf_secure::diagnostic::sanitize;
+use mycnf_secure::diagnostic::{Masked, OptionMask, sanitize};
 
 use crate::cli::{Exit, Format, ShowArgs, output};
 
@@ -28,8 +28,13 @@ struct Shown<'a> {
 }
 
 impl<'a> Shown<'a> {
-    fn new(r: &'a OptionRecord<'a>, later: Option<&'a Winner>, show_secrets: bool) -> Shown<'a> {
-        let secret = !show_secrets && clients::is_secret(r.name);
+    fn new(
+        r: &'a OptionRecord<'a>,
+        later: Option<&'a Winner>,
+        mask: &mut OptionMask,
+        show_secrets: bool,
+    ) -> Shown<'a> {
+        let (name, value) = mask.record(r, &|n: &[u8]| !show_secrets && clients::is_secret(n));
         Shown {
             file: r.file.to_string_lossy(),
             group: match String::from_utf8_lossy(r.group) {
@@ -37,15 +42,9 @@ impl<'a> Shown<'a> {
                 g => g,
             },
             line: r.line,
-            name: String::from_utf8_lossy(r.name),
+            name: name.into_lossy(),
             overridden_by: later.map(|l| l.location.as_str()),
-            value: r.value.map(|v| {
-                if secret {
-                    "*****".into()
-                } else {
-                    String::from_utf8_lossy(v)
-                }
-            }),
+            value: value.map(|v| v.into_lossy()),
         }
     }
 }
@@ -108,16 +107,20 @@ impl Batch {
         start..self.bytes.len()
     }
 
-    fn push(&mut self, rec: &OptionRecord<'_>, later: Option<&Winner>, show_secrets: bool) {
-        let secret = !show_secrets && clients::is_secret(rec.name);
+    fn push(
+        &mut self,
+        rec: &OptionRecord<'_>,
+        later: Option<&Winner>,
+        mask: &mut OptionMask,
+        show_secrets: bool,
+    ) {
+        let (name, value) = mask.record(rec, &|n: &[u8]| !show_secrets && clients::is_secret(n));
         let packed = Packed {
             file: self.put(rec.file.as_os_str().as_encoded_bytes()),
             line: rec.line,
             group: self.put(rec.group),
-            name: self.put(rec.name),
-            value: rec
-                .value
-                .map(|v| self.put(if secret { b"*****" } else { v })),
+            name: self.put(name.bytes()),
+            value: value.map(|v| self.put(v.bytes())),
             overridden_by: later.map(|l| self.put(l.location.as_bytes())),
         };
         self.options.push(packed);
@@ -151,8 +154,9 @@ impl Serialize for Options<'_> {
         std::thread::scope(|scope| {
             scope.spawn(move || {
                 let mut batch = Batch::default();
+                let mut mask = OptionMask::default();
                 effective::for_each(r.set, r.files, r.home, r.winners, |rec, later| {
-                    batch.push(rec, later, r.show_secrets);
+                    batch.push(rec, later, &mut mask, r.show_secrets);
                     if batch.options.len() == BATCH {
                         let mut next = reuse.try_recv().unwrap_or_default();
                         next.bytes.clear();
@@ -200,8 +204,10 @@ pub fn run(args: ShowArgs) -> Exit {
     let files = chain::chain_files(Vendor::Mariadb, chain::Platform::current(), &env, &opts);
     let home = env.home.as_deref();
     let winners = effective::winners(&set, &files, home);
+    let secret = |n: &[u8]| !args.show_secrets && clients::is_secret(n);
     for n in &winners.notices {
-        output::error(&sanitize(n.to_string().as_bytes()));
+        // A directive's path is quoted: through the masking too.
+        output::error(&Masked::line(n.to_string().as_bytes(), &secret).text());
     }
     let reading = Reading {
         set: &set,
@@ -244,11 +250,12 @@ fn text(out: &mut output::Stream<'_>, wanted: &[String], r: &Reading<'_>) -> std
     )?;
     let width = r.winners.widest;
     let mut result = Ok(());
+    let mut mask = OptionMask::default();
     effective::for_each(r.set, r.files, r.home, r.winners, |rec, later| {
         if result.is_err() {
             return;
         }
-        let o = Shown::new(rec, later, r.show_secrets);
+        let o = Shown::new(rec, later, &mut mask, r.show_secrets);
         result = line(out, &o, width);
     });
     result?;
