@@ -184,6 +184,7 @@ fn option_file_case(ws: &Workspace, bytes: &[u8]) -> Result<(), TestCaseError> {
         now: NOW,
         store: None,
         home: Some(&ws.home),
+        show_secrets: false,
     });
     for f in &report.findings {
         if let Some(file) = &f.file

@@ -38,7 +38,10 @@ fn json(o: &Output) -> serde_json::Value {
 /// the oracle found the file fatal.
 #[track_caller]
 fn agrees_with_the_oracle(home: &Path, file: &str, group: &str) -> bool {
-    let ours = run(home, &["print-defaults", &format!("--defaults-file={file}"), group]);
+    let ours = run(
+        home,
+        &["print-defaults", &format!("--defaults-file={file}"), group],
+    );
     let theirs = common::clean_command(&common::oracle(), home)
         .current_dir(home)
         .args([&format!("--defaults-file={file}"), group])
@@ -69,7 +72,11 @@ fn every_command_finishes(home: &Path, file: &str, ca: &str, fatal: bool) {
         .count();
     assert_eq!(
         (status(&check), errors > 0),
-        if fatal { (1, true) } else { (status(&check), errors > 0) },
+        if fatal {
+            (1, true)
+        } else {
+            (status(&check), errors > 0)
+        },
         "check on {file}, which the clients refuse: {findings}"
     );
     let show = run(home, &["show", "--defaults-file", file, "--format", "json"]);
@@ -79,7 +86,10 @@ fn every_command_finishes(home: &Path, file: &str, ca: &str, fatal: bool) {
         "show on {file}: {}",
         String::from_utf8_lossy(&show.stderr)
     );
-    let add = run(home, &["add-ca", ca, "--file", file, "--check", "--format", "json"]);
+    let add = run(
+        home,
+        &["add-ca", ca, "--file", file, "--check", "--format", "json"],
+    );
     let want: &[i32] = if fatal { &[3] } else { &[0, 1] };
     assert!(
         want.contains(&status(&add)),
@@ -138,7 +148,10 @@ fn a_line_of_one_megabyte_is_cut_as_the_reader_cuts_it_and_reported() {
         every_command_finishes(dir.path(), name, &demo_ca(), fatal);
         let check = run(dir.path(), &["check", name]);
         let text = String::from_utf8_lossy(&check.stdout);
-        assert!(text.contains("MC105"), "{name}: the long line is not reported:\n{text}");
+        assert!(
+            text.contains("MC105"),
+            "{name}: the long line is not reported:\n{text}"
+        );
         assert!(
             text.lines().all(|l| l.len() < 4096),
             "{name}: check prints the whole line"
@@ -156,7 +169,11 @@ fn deep_and_self_including_include_chains_end_like_the_oracle() {
     for i in 0..500 {
         std::fs::write(
             home.join(format!("deep/{i}.cnf")),
-            format!("[client]\nuser=u{i}\n!include {}/deep/{}.cnf\n", home.display(), i + 1),
+            format!(
+                "[client]\nuser=u{i}\n!include {}/deep/{}.cnf\n",
+                home.display(),
+                i + 1
+            ),
         )
         .unwrap();
     }
@@ -194,14 +211,24 @@ fn a_bundle_of_10000_certificates_gets_a_verdict() {
     std::fs::write(dir.path().join("my.cnf"), "[client]\nuser=u\n").unwrap();
 
     let inspect = run(dir.path(), &["inspect-ca", "bulk.pem", "--format", "json"]);
-    assert_eq!(status(&inspect), 0, "{}", String::from_utf8_lossy(&inspect.stderr));
+    assert_eq!(
+        status(&inspect),
+        0,
+        "{}",
+        String::from_utf8_lossy(&inspect.stderr)
+    );
     let report = json(&inspect);
-    assert_eq!(report["certificates"].as_array().map(Vec::len), Some(10_000));
+    assert_eq!(
+        report["certificates"].as_array().map(Vec::len),
+        Some(10_000)
+    );
     assert_eq!(report["usable"], true);
 
     let add = run(
         dir.path(),
-        &["add-ca", "bulk.pem", "--file", "my.cnf", "--check", "--format", "json"],
+        &[
+            "add-ca", "bulk.pem", "--file", "my.cnf", "--check", "--format", "json",
+        ],
     );
     assert_eq!(status(&add), 1, "{}", String::from_utf8_lossy(&add.stderr));
 }
