@@ -130,8 +130,8 @@ pub fn read_regular(path: &Path) -> io::Result<Vec<u8>> {
 /// Reads at most `limit` bytes of a regular file or a pipe (a FIFO, `<(command)`): the pipe is
 /// opened without blocking, then read blocking until its writer closes it. Folders, devices
 /// and sockets are refused with [`NotRegular`]; more than `limit` bytes is an error
-/// (`FileTooLarge`).
-pub fn read_file_or_pipe(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+/// (`FileTooLarge`). Returns the bytes and what was read (a regular file or a FIFO).
+pub fn read_file_or_pipe(path: &Path, limit: u64) -> io::Result<(Vec<u8>, FileKind)> {
     let (file, kind, _) = open_nonblocking(path)?;
     match kind {
         FileKind::Regular => {}
@@ -147,7 +147,7 @@ pub fn read_file_or_pipe(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
             ));
         }
     }
-    read_bounded(file, limit)
+    Ok((read_bounded(file, limit)?, kind))
 }
 
 /// Reads a stream to its end, refusing more than `limit` bytes.
