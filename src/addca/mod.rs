@@ -189,7 +189,11 @@ pub fn prepare(req: &Request, ctx: &Context) -> Result<Proposal, Error> {
 fn read_original(file: &Path) -> Result<Option<Vec<u8>>, Error> {
     apply::write::read_existing(file).map_err(|e| match e {
         WriteError::Io { path, source } => Error::Io {
-            what: format!("cannot read {}: {}", path.display(), fsio::os_reason(&source)),
+            what: format!(
+                "cannot read {}: {}",
+                path.display(),
+                fsio::os_reason(&source)
+            ),
         },
         other => Error::Io {
             what: other.to_string(),

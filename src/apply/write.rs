@@ -316,7 +316,10 @@ fn stale_pid(name: &str) -> Option<u32> {
 
 #[cfg(unix)]
 fn process_exists(pid: u32) -> bool {
-    let Some(pid) = i32::try_from(pid).ok().and_then(rustix::process::Pid::from_raw) else {
+    let Some(pid) = i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    else {
         return true;
     };
     // EPERM: it exists, as another user's.

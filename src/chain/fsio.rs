@@ -99,7 +99,10 @@ pub fn open_nonblocking(path: &Path) -> io::Result<(File, FileKind, Metadata)> {
             {
                 let kind = FileKind::of(m.file_type());
                 if kind != FileKind::Regular {
-                    return Err(io::Error::new(io::ErrorKind::InvalidInput, NotRegular(kind)));
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        NotRegular(kind),
+                    ));
                 }
             }
             return Err(e);
@@ -114,7 +117,10 @@ pub fn open_nonblocking(path: &Path) -> io::Result<(File, FileKind, Metadata)> {
 pub fn open_regular(path: &Path) -> io::Result<(File, Metadata)> {
     let (file, kind, meta) = open_nonblocking(path)?;
     if kind != FileKind::Regular {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, NotRegular(kind)));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            NotRegular(kind),
+        ));
     }
     Ok((file, meta))
 }

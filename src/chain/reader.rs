@@ -177,12 +177,9 @@ impl fmt::Display for Notice {
                     kind.describe()
                 )?;
                 match from {
-                    Some((file, line)) => write!(
-                        f,
-                        " (included from {} at line {})",
-                        file.display(),
-                        line
-                    ),
+                    Some((file, line)) => {
+                        write!(f, " (included from {} at line {})", file.display(), line)
+                    }
                     None => Ok(()),
                 }
             }

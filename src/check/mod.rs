@@ -256,8 +256,7 @@ fn notice_finding(notice: &Notice) -> Option<Result<Finding, (PathBuf, usize)>> 
     })
 }
 
-const NOT_REGULAR_HINT: &str =
-    "a FIFO makes every client wait for a writer, a device is read byte by byte; name a regular file";
+const NOT_REGULAR_HINT: &str = "a FIFO makes every client wait for a writer, a device is read byte by byte; name a regular file";
 
 /// A FIFO (clients hang on it) or a block device is an error; a folder or a character device
 /// (`/dev/null`) reads as empty.
@@ -287,7 +286,9 @@ pub(crate) fn at_line(notice: &Notice, path: &Path, n: usize, raw: &[u8]) -> Fin
                     .into(),
             ),
         ),
-        Notice::NotRegular { path: target, kind, .. } => Finding::on_line(
+        Notice::NotRegular {
+            path: target, kind, ..
+        } => Finding::on_line(
             "MC121",
             not_regular_severity(*kind),
             format!(

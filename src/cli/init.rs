@@ -156,8 +156,8 @@ fn write(
     text: &[u8],
     install: Option<(PathBuf, Vec<u8>)>,
 ) -> Result<Exit, Stop> {
-    let existing = apply::write::read_existing(output)
-        .map_err(|e| Stop(Exit::Io, format!("error: {e}")))?;
+    let existing =
+        apply::write::read_existing(output).map_err(|e| Stop(Exit::Io, format!("error: {e}")))?;
     if let Some(old) = &existing {
         if !args.force {
             return Err(Stop(

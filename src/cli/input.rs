@@ -59,18 +59,19 @@ fn read_source(path: &Path) -> Result<(Vec<u8>, bool), String> {
         });
     }
     let read = fsio::read_file_or_pipe(path, MAX_CA_BYTES);
-    read.map(|(b, kind)| (b, kind == fsio::FileKind::Fifo)).map_err(|e| match fsio::not_regular(&e) {
-        Some(fsio::FileKind::Folder) => format!(
-            "{} is a directory; name the CA file inside it",
-            path.display()
-        ),
-        Some(kind) => format!(
-            "{} is {}; give a CA file, a pipe such as <(command), or - for standard input",
-            path.display(),
-            kind.describe()
-        ),
-        None => format!("cannot read {}: {}", path.display(), fsio::os_reason(&e)),
-    })
+    read.map(|(b, kind)| (b, kind == fsio::FileKind::Fifo))
+        .map_err(|e| match fsio::not_regular(&e) {
+            Some(fsio::FileKind::Folder) => format!(
+                "{} is a directory; name the CA file inside it",
+                path.display()
+            ),
+            Some(kind) => format!(
+                "{} is {}; give a CA file, a pipe such as <(command), or - for standard input",
+                path.display(),
+                kind.describe()
+            ),
+            None => format!("cannot read {}: {}", path.display(), fsio::os_reason(&e)),
+        })
 }
 
 /// The CA a command was given: a file, standard input, or the system bundle.
