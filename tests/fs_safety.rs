@@ -716,16 +716,16 @@ fn a_backup_has_the_owner_group_and_mode_of_the_original() {
 
 // ---- 5. faults ----
 
-/// `sh -c SCRIPT` with our binary as `$1`, HOME and data folder from `env`; in a mount
+/// `bash -c SCRIPT` with our binary as `$1`, HOME and data folder from `env`; in a mount
 /// namespace of its own (`unshare -m`) when `private_mounts`, so that a mount made by the
 /// script never outlives it.
 fn shell(env: &Env, private_mounts: bool, script: &str, args: &[&str]) -> Output {
     let mut cmd = if private_mounts {
         let mut c = Command::new("unshare");
-        c.args(["-m", "--propagation", "private", "sh"]);
+        c.args(["-m", "--propagation", "private", "bash"]);
         c
     } else {
-        Command::new("sh")
+        Command::new("bash")
     };
     cmd.arg("-c")
         .arg(script)
@@ -781,10 +781,11 @@ fn not_root(what: &str) {
 fn a_full_disk_leaves_the_original_and_no_backup_or_temporary_file() {
     let env = Env::new();
     let ca = env.ca.to_str().unwrap().to_string();
-    // RLIMIT_FSIZE, with SIGXFSZ ignored so that a write past it fails with EFBIG: a 4 KiB
-    // file cannot be backed up under a 2 KiB limit; a 1.9 KiB one can, but its new version
-    // (with the TLS lines) does not fit, so the backup is removed again.
-    for size in [4096, 1900] {
+    // RLIMIT_FSIZE (bash counts `ulimit -f` in KiB), with SIGXFSZ ignored so that a write past
+    // it fails with EFBIG: a 4 KiB file cannot be backed up under a 2 KiB limit; a 2000-byte
+    // one can, but its new version (with the TLS lines) does not fit, so the backup is removed
+    // again.
+    for size in [4096, 2000] {
         let old = option_file(size);
         let file = env.dir().join(format!("full-{size}.cnf"));
         std::fs::write(&file, &old).unwrap();
