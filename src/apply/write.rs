@@ -7,7 +7,7 @@
 //!   dangling link: its target is created if the target's folder exists, else refused.
 //! - **Old or new, never torn.** An advisory lock while reading, comparing and replacing; a
 //!   temporary file in the same folder, written, synced, given the original's mode (never
-//!   world-writable) and owner, then renamed over the target (a new file: linked without
+//!   world-writable) and owner, then renamed over the target (a new file: renamed without
 //!   replacing, so a file that appeared meanwhile is not overwritten); the folder synced. Any
 //!   error removes the temporary file.
 //! - **No temporary file outlives us.** A temporary file is named `.mycnf-secure-PID-XXXXXX`;
@@ -15,7 +15,7 @@
 //!   run killed between creating and renaming leaves one; the next run cleans it).
 //! - **Backups.** A copy of the original (same mode, owner and group) under a name no other
 //!   file has (`FILE.bak-SECONDS`, then `-1`, `-2`, …), itself written through a temporary
-//!   file and linked without replacing; removed again if the write then fails.
+//!   file and moved to its name without replacing; removed again if the write then fails.
 
 use std::fs::{self, File};
 use std::io::{Read, Write};
@@ -336,7 +336,7 @@ fn process_exists(_: u32) -> bool {
 
 /// Keeps `old` beside `target` under a name no file has: `TARGET.bak-SECONDS`, else with `-1`,
 /// `-2`, … appended; same mode, owner and group as the original. Written through a temporary
-/// file that is linked to the name without replacing anything, so a failure (a full disk)
+/// file that is moved to its name without replacing anything, so a failure (a full disk)
 /// leaves no backup behind, not even an empty one.
 fn write_backup(
     target: &Path,

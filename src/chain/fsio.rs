@@ -222,7 +222,16 @@ pub fn is_world_writable(meta: &Metadata) -> bool {
 /// MariaDB still reads a world-writable file that cannot be written after all (a read-only
 /// mount or an immutable file). Opening it for writing (without truncating) tells.
 pub fn write_is_refused(path: &Path) -> bool {
-    match std::fs::OpenOptions::new().write(true).open(path) {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true);
+    // Never blocks, even if a FIFO was put in the file's place since it was looked at.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let flags = rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOCTTY;
+        opts.custom_flags(flags.bits() as i32);
+    }
+    match opts.open(path) {
         Ok(_) => false,
         Err(e) => matches!(e.raw_os_error(), Some(1) | Some(30)),
     }
