@@ -648,6 +648,14 @@ fn a_failed_option_file_write_removes_the_ca_it_installed_and_an_unchanged_file_
     ]);
     assert!(!out.status.success());
     assert!(env.installed().is_empty(), "{:?}", env.installed());
+    let mut init = env.cmd();
+    init.args(["init", "--host", "db.example.test", "--install", "--ca"])
+        .arg(&env.ca)
+        .arg("--output")
+        .arg(&lost);
+    let out = finish(init);
+    assert!(!out.status.success());
+    assert!(env.installed().is_empty(), "init: {:?}", env.installed());
 
     let file = env.home().join(".my.cnf");
     let args = [
