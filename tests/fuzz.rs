@@ -207,6 +207,7 @@ fn add_ca_case(ws: &Workspace, bytes: &[u8], target: Target) -> Result<(), TestC
         source: Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/certs/demo-ca.pem"),
         bytes: fixture("demo-ca.pem"),
         system_roots: false,
+        pipe: false,
     };
     let req = Request {
         ca,

@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use sha2::Digest;
+
 use crate::apply;
 use crate::cert::{self, CaReport};
 use crate::chain::fsio;
@@ -19,6 +21,8 @@ pub struct CaInput {
     pub bytes: Vec<u8>,
     /// The system bundle was asked for (`--system-roots`).
     pub system_roots: bool,
+    /// Read from a pipe (standard input, `<(command)`, a FIFO): gone once read.
+    pub pipe: bool,
 }
 
 impl CaInput {
@@ -29,6 +33,12 @@ impl CaInput {
     /// Read from standard input (a paste): always installed, since there is no file to point at.
     pub fn from_stdin(&self) -> bool {
         self.source == Path::new("-")
+    }
+
+    /// Read from a pipe (standard input, `<(command)`): always installed, since a path such as
+    /// `/dev/fd/63` means nothing once this run ends.
+    pub fn needs_install(&self) -> bool {
+        self.from_stdin() || self.pipe
     }
 }
 
@@ -68,10 +78,19 @@ pub fn is_system_wide(file: &Path) -> bool {
     fsio::absolute(file).starts_with("/etc")
 }
 
+/// What an installed copy holds: the validated certificates as clean PEM, nothing else (no
+/// text pasted around them, no key material).
+pub fn installed_bytes(input: &CaInput) -> Vec<u8> {
+    cert::clean_pem(&input.bytes)
+}
+
 /// Where an installed CA goes: beside a system-wide option file (`certs/`), else in the
-/// per-user data folder; named by fingerprint.
-pub fn install_path(file: &Path, fingerprint: &str, ctx: &Context) -> Result<PathBuf, Error> {
-    let name = format!("ca-{}.pem", &fingerprint[..16.min(fingerprint.len())]);
+/// per-user data folder; named by the SHA-256 of the whole installed bundle (`pem`, see
+/// [`installed_bytes`]), so two different bundles never share a name.
+pub fn install_path(file: &Path, pem: &[u8], ctx: &Context) -> Result<PathBuf, Error> {
+    let digest = sha2::Sha256::digest(pem);
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    let name = format!("ca-{hex}.pem");
     if is_system_wide(file) {
         let dir = fsio::absolute(file)
             .parent()
@@ -100,22 +119,50 @@ pub fn path_for_file(p: &Path) -> Vec<u8> {
     bytes
 }
 
-/// Copies the validated CA to `path` (mode 0644), unless it is already there.
-pub fn install(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    if std::fs::read(path).is_ok_and(|old| old == bytes) {
-        return Ok(());
-    }
+/// What [`install`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Installed {
+    /// The file was created by this run (and may be removed again by [`uninstall`]).
+    Created,
+    /// The same bytes were already there.
+    AlreadyThere,
+}
+
+/// Copies the installed bytes (see [`installed_bytes`]) to `path` (mode 0644). A file already
+/// there is never replaced: with the same bytes it is used as it is; with other bytes (a
+/// hash collision, or a file someone else put there) the install is refused.
+pub fn install(path: &Path, bytes: &[u8]) -> Result<Installed, Error> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| Error::Io {
             what: format!("cannot create {}: {}", dir.display(), fsio::os_reason(&e)),
         })?;
     }
-    let existing = std::fs::read(path).ok();
-    apply::write_atomic(path, bytes, existing.as_deref(), 0o644, false)
-        .map(|_| ())
-        .map_err(|e| Error::Io {
-            what: format!("cannot install the CA: {e}"),
-        })
+    let failed = |e: apply::WriteError| Error::Io {
+        what: format!("cannot install the CA: {e}"),
+    };
+    match apply::write_atomic(path, bytes, None, 0o644, false) {
+        Ok(_) => Ok(Installed::Created),
+        Err(apply::WriteError::Changed { .. }) => {
+            match apply::write::read_existing(path).map_err(failed)? {
+                Some(old) if old == bytes => Ok(Installed::AlreadyThere),
+                _ => Err(Error::Io {
+                    what: format!(
+                        "refused to install the CA: {} exists with other content and is never replaced (another option file may trust it); look at it, and remove it if it is not needed",
+                        path.display()
+                    ),
+                }),
+            }
+        }
+        Err(e) => Err(failed(e)),
+    }
+}
+
+/// Removes a CA this run installed ([`Installed::Created`]) when the option-file write that
+/// was to name it failed.
+pub fn uninstall(path: &Path, installed: Installed) {
+    if installed == Installed::Created {
+        let _ = std::fs::remove_file(path);
+    }
 }
 
 /// Why other users cannot read `path`, if they cannot.

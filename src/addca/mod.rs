@@ -130,10 +130,9 @@ pub fn prepare(req: &Request, ctx: &Context) -> Result<Proposal, Error> {
             findings: refused,
         });
     }
-    let install = req.install || req.ca.from_stdin();
+    let install = req.install || req.ca.needs_install();
     let ca_path = if install {
-        let fingerprint = verdict.report.anchor_fingerprint().unwrap_or_default();
-        ca::install_path(&req.file, &fingerprint, ctx)?
+        ca::install_path(&req.file, &ca::installed_bytes(&req.ca), ctx)?
     } else {
         fsio::absolute(&req.ca.source)
     };
@@ -185,15 +184,21 @@ pub fn prepare(req: &Request, ctx: &Context) -> Result<Proposal, Error> {
     Ok(p)
 }
 
-/// The file's bytes, or `None` when it does not exist.
+/// The file's bytes, or `None` when it does not exist: read as it will be written (through its
+/// links), refused when it is not a regular file or is a link that cannot be followed.
 fn read_original(file: &Path) -> Result<Option<Vec<u8>>, Error> {
-    match std::fs::read(apply::write::resolve_target(file)) {
-        Ok(b) => Ok(Some(b)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::Io {
-            what: format!("cannot read {}: {}", file.display(), fsio::os_reason(&e)),
-        }),
-    }
+    apply::write::read_existing(file).map_err(|e| match e {
+        WriteError::Io { path, source } => Error::Io {
+            what: format!(
+                "cannot read {}: {}",
+                path.display(),
+                fsio::os_reason(&source)
+            ),
+        },
+        other => Error::Io {
+            what: other.to_string(),
+        },
+    })
 }
 
 /// The lines every client refuses, with a hint each (add-ca edits no such file).
@@ -290,7 +295,7 @@ fn permission_warnings(p: &Proposal) -> Vec<String> {
     let doc = &p.doc;
     let mut out = Vec::new();
     let file = &p.file;
-    let target_path = apply::write::resolve_target(file);
+    let target_path = apply::write::resolve_target(file).unwrap_or_else(|_| file.clone());
     if ca::is_system_wide(file) {
         if !p.install
             && let Some(why) = ca::unreadable_by_others(&p.ca_path)
@@ -330,19 +335,34 @@ fn permission_warnings(p: &Proposal) -> Vec<String> {
     out
 }
 
-/// Writes the proposal: installs the CA if asked, then replaces the file atomically (if it
-/// still holds what was read), keeping a backup if asked.
+/// Writes the proposal: installs the CA if asked (the validated certificates only, never over
+/// another file), then replaces the file atomically (if it still holds what was read), keeping
+/// a backup if asked. When the write fails, a CA this run installed is removed again. A
+/// proposal that changes nothing only makes sure the CA it names is installed.
 pub fn apply(p: &Proposal, backup: bool) -> Result<Applied, ApplyError> {
-    if p.install {
-        ca::install(&p.ca_path, &p.ca.bytes).map_err(ApplyError::Install)?;
+    let installed = if p.install {
+        Some(ca::install(&p.ca_path, &ca::installed_bytes(&p.ca)).map_err(ApplyError::Install)?)
+    } else {
+        None
+    };
+    if !p.changed() {
+        return Ok(Applied {
+            written: p.file.clone(),
+            backup: None,
+        });
     }
-    let w = apply::write_atomic(
+    let written = apply::write_atomic(
         &p.file,
         &p.new_bytes(),
         p.original(),
         p.new_file_mode,
         backup,
-    )?;
+    );
+    let w = written.inspect_err(|_| {
+        if let Some(how) = installed {
+            ca::uninstall(&p.ca_path, how);
+        }
+    })?;
     Ok(Applied {
         written: w.target,
         backup: w.backup,

@@ -170,6 +170,24 @@ impl CaReport {
     }
 }
 
+/// The certificates of a CA file re-encoded as clean PEM: each block that decodes as an X.509
+/// certificate, in file order, as `CERTIFICATE` blocks with LF line endings, and nothing else
+/// (no text around or between the blocks, no other blocks, no bytes after a certificate's DER).
+/// What an installed copy of a file [`inspect`] found usable holds.
+pub fn clean_pem(bytes: &[u8]) -> Vec<u8> {
+    let (blocks, _) = pemscan::scan(bytes);
+    let pems: Vec<::pem::Pem> = blocks
+        .iter()
+        .filter_map(|b| {
+            let (rest, _) = X509Certificate::from_der(&b.der).ok()?;
+            let der = &b.der[..b.der.len() - rest.len()];
+            Some(::pem::Pem::new("CERTIFICATE", der.to_vec()))
+        })
+        .collect();
+    let config = ::pem::EncodeConfig::new().set_line_ending(::pem::LineEnding::LF);
+    ::pem::encode_many_config(&pems, config).into_bytes()
+}
+
 /// Validates a CA file's bytes at time `now` (Unix seconds).
 pub fn inspect(bytes: &[u8], now: i64, store: Option<&TrustStore>) -> CaReport {
     let (blocks, mut findings) = pemscan::scan(bytes);

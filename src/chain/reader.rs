@@ -6,7 +6,6 @@
 //! ([`Notice`]), which render with the real reader's wording.
 
 use std::fmt;
-use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
@@ -71,6 +70,14 @@ pub enum Notice {
     RequiredFileMissing {
         path: PathBuf,
     },
+    /// A folder, device, FIFO or socket where an option file was expected: skipped unread
+    /// (opened without blocking, never read). `from` is the `!include`/`!includedir` line that
+    /// named it.
+    NotRegular {
+        path: PathBuf,
+        kind: fsio::FileKind,
+        from: Option<(PathBuf, usize)>,
+    },
 }
 
 impl Notice {
@@ -78,7 +85,7 @@ impl Notice {
     pub fn is_error(&self) -> bool {
         !matches!(
             self,
-            Notice::WorldWritable { .. } | Notice::DepthLimit { .. }
+            Notice::WorldWritable { .. } | Notice::DepthLimit { .. } | Notice::NotRegular { .. }
         )
     }
 
@@ -90,6 +97,10 @@ impl Notice {
             | Notice::OptionWithoutGroup { path, line }
             | Notice::WrongDirective { path, line, .. }
             | Notice::CantReadDir { path, line, .. } => Some((path, *line)),
+            Notice::NotRegular {
+                from: Some((path, line)),
+                ..
+            } => Some((path, *line)),
             _ => None,
         }
     }
@@ -158,6 +169,20 @@ impl fmt::Display for Notice {
                 "Could not open required defaults file: {}",
                 path.display()
             ),
+            Notice::NotRegular { path, kind, from } => {
+                write!(
+                    f,
+                    "Warning: '{}' is {}, not a regular file: skipped",
+                    path.display(),
+                    kind.describe()
+                )?;
+                match from {
+                    Some((file, line)) => {
+                        write!(f, " (included from {} at line {})", file.display(), line)
+                    }
+                    None => Ok(()),
+                }
+            }
         }
     }
 }
@@ -188,7 +213,7 @@ pub enum FileStatus {
     Read,
     /// Missing or not openable: skipped without a word (an error only for required files).
     NotFound,
-    /// World-writable: skipped with a warning.
+    /// World-writable, or not a regular file: skipped with a warning.
     Ignored,
 }
 
@@ -246,12 +271,12 @@ impl<'g, V: Visitor> Reader<'g, V> {
 
     /// Reads one top-level file. A fatal error (already reported as a notice) is `Err(Fatal)`.
     pub fn read_top(&mut self, path: &Path) -> Result<FileStatus, Fatal> {
-        self.read_file(path, 0)
+        self.read_file(path, 0, None)
     }
 
     /// Reads a file that must exist (`--defaults-file`, `--defaults-extra-file`).
     pub fn read_required(&mut self, path: &Path) -> Result<(), Fatal> {
-        match self.read_file(path, 0)? {
+        match self.read_file(path, 0, None)? {
             FileStatus::NotFound => {
                 self.visitor.notice(Notice::RequiredFileMissing {
                     path: path.to_path_buf(),
@@ -262,7 +287,13 @@ impl<'g, V: Visitor> Reader<'g, V> {
         }
     }
 
-    fn read_file(&mut self, path: &Path, depth: u32) -> Result<FileStatus, Fatal> {
+    /// Reads one file; `from` is the include line that named it.
+    fn read_file(
+        &mut self,
+        path: &Path,
+        depth: u32,
+        from: Option<(&Path, usize)>,
+    ) -> Result<FileStatus, Fatal> {
         let path = fsio::expand_home(path, self.home.as_deref());
         let overlay = self
             .overlay
@@ -274,18 +305,31 @@ impl<'g, V: Visitor> Reader<'g, V> {
             self.read_stream(open(), &path, depth)?;
             return Ok(FileStatus::Read);
         }
-        let meta = match std::fs::metadata(&path) {
-            Ok(m) => m,
-            Err(_) => return Ok(FileStatus::NotFound),
+        // Opened without blocking and judged by the open descriptor: a FIFO, a device or a
+        // folder is never read (the real reader blocks on a FIFO and reads a device's bytes).
+        // A socket cannot be opened: not found, as for the real reader. The real reader looks
+        // at the mode before it opens, so a world-writable file it cannot open is still named.
+        let Ok((file, kind, meta)) = fsio::open_nonblocking(&path) else {
+            if std::fs::metadata(&path).is_ok_and(|m| fsio::is_world_writable(&m))
+                && !fsio::write_is_refused(&path)
+            {
+                self.visitor.notice(Notice::WorldWritable { path });
+                return Ok(FileStatus::Ignored);
+            }
+            return Ok(FileStatus::NotFound);
         };
+        if kind != fsio::FileKind::Regular {
+            self.visitor.notice(Notice::NotRegular {
+                path,
+                kind,
+                from: from.map(|(f, l)| (f.to_path_buf(), l)),
+            });
+            return Ok(FileStatus::Ignored);
+        }
         if fsio::is_world_writable(&meta) && !fsio::write_is_refused(&path) {
             self.visitor.notice(Notice::WorldWritable { path });
             return Ok(FileStatus::Ignored);
         }
-        let file = match File::open(&path) {
-            Ok(f) => f,
-            Err(_) => return Ok(FileStatus::NotFound),
-        };
         self.visitor.file(&path, depth);
         self.read_stream(file, &path, depth)?;
         Ok(FileStatus::Read)
@@ -399,7 +443,7 @@ impl<'g, V: Visitor> Reader<'g, V> {
             self.include_dir(&target, path, line_no, depth)?;
         } else {
             // Errors inside an included file stop only that file.
-            let _ = self.read_file(&target, depth + 1);
+            let _ = self.read_file(&target, depth + 1, Some((path, line_no)));
         }
         Ok(())
     }
@@ -431,7 +475,7 @@ impl<'g, V: Visitor> Reader<'g, V> {
             };
             if self.include_exts.contains(&ext) {
                 let member = fsio::join_dir(dir, &name);
-                let _ = self.read_file(&member, depth + 1);
+                let _ = self.read_file(&member, depth + 1, Some((from, line)));
             }
         }
         Ok(())

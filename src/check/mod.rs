@@ -113,7 +113,7 @@ fn per_file_rules(files: std::sync::mpsc::Receiver<PathBuf>, show_secrets: bool)
     let mut sink = Findings::new(PER_RULE_AND_FILE);
     let secret = secret_names(show_secrets);
     for path in files {
-        if let Ok(bytes) = std::fs::read(&path) {
+        if let Ok(bytes) = crate::chain::fsio::read_regular(&path) {
             syntax::check_file(&path, &bytes, &mut sink, &secret);
         }
     }
@@ -194,7 +194,7 @@ fn finish(
     let secret = secret_names(input.show_secrets);
     // Files the reading skipped (world-writable ones) still get their per-file rules.
     for path in &unread {
-        if let Ok(bytes) = std::fs::read(path) {
+        if let Ok(bytes) = crate::chain::fsio::read_regular(path) {
             syntax::check_file(path, &bytes, sink, &secret);
         }
     }
@@ -206,7 +206,7 @@ fn finish(
             .filter(|(_, p, _)| p == path)
             .map(|(notice, _, line)| (*line, *notice))
             .collect();
-        if let Ok(bytes) = std::fs::read(path) {
+        if let Ok(bytes) = crate::chain::fsio::read_regular(path) {
             syntax::place_notices(path, &bytes, sink, &at, &secret);
         }
     }
@@ -238,14 +238,44 @@ fn notice_finding(notice: &Notice) -> Option<Result<Finding, (PathBuf, usize)>> 
             Some(path),
             None,
         )),
-        Notice::CantReadDir { path, line, .. } | Notice::DepthLimit { path, line, .. } => {
-            Err((path.clone(), *line))
-        }
+        Notice::CantReadDir { path, line, .. }
+        | Notice::DepthLimit { path, line, .. }
+        | Notice::NotRegular {
+            from: Some((path, line)),
+            ..
+        } => Err((path.clone(), *line)),
+        Notice::NotRegular {
+            path,
+            kind,
+            from: None,
+        } => Ok(Finding::on_file(
+            "MC121",
+            not_regular_severity(*kind),
+            format!(
+                "{} is {}, not a regular file: no option is read from it",
+                path.display(),
+                kind.describe()
+            ),
+            Some(path),
+            Some(NOT_REGULAR_HINT.into()),
+        )),
         // The per-file rules report these with more detail.
         Notice::WrongGroup { .. }
         | Notice::OptionWithoutGroup { .. }
         | Notice::WrongDirective { .. } => return None,
     })
+}
+
+const NOT_REGULAR_HINT: &str = "a FIFO makes every client wait for a writer, a device is read byte by byte; name a regular file";
+
+/// A FIFO (clients hang on it) or a block device is an error; a folder or a character device
+/// (`/dev/null`) reads as empty.
+fn not_regular_severity(kind: crate::chain::fsio::FileKind) -> Severity {
+    use crate::chain::fsio::FileKind;
+    match kind {
+        FileKind::Folder | FileKind::CharDevice => Severity::Warning,
+        _ => Severity::Error,
+    }
 }
 
 /// The finding for a reader message about line `n` of `path`, whose bytes are `raw`.
@@ -271,6 +301,21 @@ pub(crate) fn at_line(
                 "in a top-level file this stops every client; create the folder or remove the line"
                     .into(),
             ),
+        ),
+        Notice::NotRegular {
+            path: target, kind, ..
+        } => Finding::on_line(
+            "MC121",
+            not_regular_severity(*kind),
+            format!(
+                "this line includes {}, which is {}, not a regular file: no option is read from it",
+                target.display(),
+                kind.describe()
+            ),
+            path,
+            n,
+            raw,
+            Some(NOT_REGULAR_HINT.into()),
         ),
         _ => Finding::on_line(
             "MC117",

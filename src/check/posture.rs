@@ -421,7 +421,7 @@ fn ca_file(input: &CheckInput<'_>, s: &Seen) -> Option<Finding> {
             "write the absolute path",
         );
     }
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::chain::fsio::read_regular(path) {
         Ok(b) => b,
         Err(e) => {
             return at(

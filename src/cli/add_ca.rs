@@ -180,11 +180,17 @@ fn run_checked(c: &Checked, ctx: &Context) -> Result<Exit, Stop> {
     let changed = p.changed();
     let text = c.format == Format::Text;
     let (exit, line, applied) = if !changed {
-        (
-            Exit::Success,
-            format!("{label} already says this: nothing to do"),
-            None,
-        )
+        // The file already names the installed CA: make sure it is there (not for --check or
+        // --dry-run, which write nothing).
+        let wants_install = p.install && matches!(c.action, Action::Apply | Action::Ask { .. });
+        match wants_install.then(|| addca::apply(&p, false)) {
+            Some(Err(e)) => (Exit::Io, format!("error: {e}"), None),
+            _ => (
+                Exit::Success,
+                format!("{label} already says this: nothing to do"),
+                None,
+            ),
+        }
     } else {
         match c.action {
             Action::Check => (

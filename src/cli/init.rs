@@ -35,7 +35,8 @@ fn run_inner(args: InitArgs) -> Result<Exit, Stop> {
         Some(p) => p.clone(),
         None => default_file().ok_or_else(|| usage("no home folder: give --output"))?,
     };
-    let tls = tls(&args, &conn, &output, &mut warnings)?;
+    let mut install = None;
+    let tls = tls(&args, &conn, &output, &mut warnings, &mut install)?;
     let text = init::render(&conn, tls.as_ref()).map_err(|e| {
         Stop(
             Exit::InvalidInput,
@@ -49,7 +50,7 @@ fn run_inner(args: InitArgs) -> Result<Exit, Stop> {
         output::emit(&text).map_err(|e| Stop(e, String::new()))?;
         return Ok(Exit::Success);
     }
-    write(&args, &output, &text)
+    write(&args, &output, &text, install)
 }
 
 /// The connection settings: from the connection string, then the flags, then the password
@@ -114,6 +115,7 @@ fn tls(
     conn: &Connection,
     output: &Path,
     warnings: &mut Vec<String>,
+    install: &mut Option<(PathBuf, Vec<u8>)>,
 ) -> Result<Option<TlsSpec>, Stop> {
     let system_roots =
         args.system_roots || (conn.system_roots && args.ca.is_none() && conn.ca.is_none());
@@ -128,10 +130,10 @@ fn tls(
     let ctx = crate::cli::context::context(true);
     let input = crate::cli::input::ca(ca_source.as_deref(), system_roots, &ctx)?;
     let choice = ca::resolve(&input, args.mode.or(conn.mode), &ctx).map_err(stop_for)?;
-    let ca_path = if args.install && output.as_os_str() != "-" {
-        let fingerprint = choice.report.anchor_fingerprint().unwrap_or_default();
-        let dest = ca::install_path(output, &fingerprint, &ctx).map_err(stop_for)?;
-        ca::install(&dest, &input.bytes).map_err(stop_for)?;
+    let ca_path = if (args.install || input.needs_install()) && output.as_os_str() != "-" {
+        let pem = ca::installed_bytes(&input);
+        let dest = ca::install_path(output, &pem, &ctx).map_err(stop_for)?;
+        *install = Some((dest.clone(), pem));
         dest
     } else {
         fsio::absolute(&input.source)
@@ -147,8 +149,15 @@ fn tls(
 }
 
 /// Writes the new file: never over an existing one without --force (then with a diff).
-fn write(args: &InitArgs, output: &Path, text: &[u8]) -> Result<Exit, Stop> {
-    let existing = std::fs::read(apply::write::resolve_target(output)).ok();
+/// The CA is installed just before the write, and removed again if the write fails.
+fn write(
+    args: &InitArgs,
+    output: &Path,
+    text: &[u8],
+    install: Option<(PathBuf, Vec<u8>)>,
+) -> Result<Exit, Stop> {
+    let existing =
+        apply::write::read_existing(output).map_err(|e| Stop(Exit::Io, format!("error: {e}")))?;
     if let Some(old) = &existing {
         if !args.force {
             return Err(Stop(
@@ -168,8 +177,17 @@ fn write(args: &InitArgs, output: &Path, text: &[u8]) -> Result<Exit, Stop> {
         );
         output::emit(diff.as_bytes()).map_err(|e| Stop(e, String::new()))?;
     }
+    let installed = match &install {
+        Some((dest, pem)) => Some(ca::install(dest, pem).map_err(stop_for)?),
+        None => None,
+    };
     let written = apply::write_atomic_with_mode(output, text, existing.as_deref(), 0o600, false)
-        .map_err(|e| Stop(Exit::Io, format!("error: {e}")))?;
+        .map_err(|e| {
+            if let (Some((dest, _)), Some(how)) = (&install, installed) {
+                ca::uninstall(dest, how);
+            }
+            Stop(Exit::Io, format!("error: {e}"))
+        })?;
     output::emit(
         format!(
             "wrote {} (mode {:04o})\n",

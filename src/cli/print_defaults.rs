@@ -55,7 +55,7 @@ pub fn run(args: PrintDefaultsArgs) -> Exit {
         masked_output(&group_set, &files, env.home.as_deref())
     };
     let secret = |n: &[u8]| !args.show_secrets && clients::is_secret(n);
-    for notice in &notices {
+    for notice in notices.iter().filter(|n| oracle_says(n)) {
         // A directive's path is quoted: through the masking too.
         output::error(&Masked::line(notice.to_string().as_bytes(), &secret).lossy());
     }
@@ -103,5 +103,18 @@ impl Visitor for MaskedArgv {
 
     fn notice(&mut self, notice: Notice) {
         self.argv.notice(notice);
+    }
+}
+
+/// `my_print_defaults` reads a folder or `/dev/null` as an empty file without a word; we skip
+/// every non-regular file unread, and say so only where it would block or read a device's
+/// bytes (a FIFO, a block device), so that its output stays byte for byte the same wherever it
+/// finishes.
+fn oracle_says(notice: &chain::Notice) -> bool {
+    match notice {
+        chain::Notice::NotRegular { kind, .. } => {
+            !matches!(kind, fsio::FileKind::Folder | fsio::FileKind::CharDevice)
+        }
+        _ => true,
     }
 }
