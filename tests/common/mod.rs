@@ -112,6 +112,11 @@ pub fn tools() -> Vec<(&'static str, &'static str, bool)> {
         ("mariadb-install-db", "mariadb-server"),
         ("script", "bsdutils"),
         ("openssl", "openssl"),
+        // The file-safety tests as root: an immutable folder, a read-only bind mount and a
+        // tiny tmpfs in a mount namespace of their own.
+        ("chattr", "e2fsprogs"),
+        ("unshare", "util-linux"),
+        ("mount", "mount"),
     ];
     let mut v: Vec<_> = programs
         .iter()
