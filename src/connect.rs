@@ -106,7 +106,9 @@ fn check_host(h: &str) -> Result<(), String> {
 /// A port: 1 to 65535, digits only.
 fn port(p: &str) -> Result<u16, String> {
     if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("bad port {p:?}: a port is a number from 1 to 65535"));
+        return Err(format!(
+            "bad port {p:?}: a port is a number from 1 to 65535"
+        ));
     }
     match p.parse::<u16>() {
         Ok(0) | Err(_) => Err(format!("bad port {p}: a port is a number from 1 to 65535")),
@@ -149,9 +151,10 @@ fn parse_url(s: &str) -> Result<Connection, String> {
             .ok_or_else(|| format!("unclosed `[` in the host {hostport:?}"))?;
         let port = match after {
             "" => None,
-            p => Some(p.strip_prefix(':').ok_or_else(|| {
-                format!("unexpected {p:?} after the IPv6 address [{v6}]")
-            })?),
+            p => Some(
+                p.strip_prefix(':')
+                    .ok_or_else(|| format!("unexpected {p:?} after the IPv6 address [{v6}]"))?,
+            ),
         };
         if v6.parse::<Ipv6Addr>().is_err() {
             return Err(format!("[{v6}] is not an IPv6 address"));
@@ -291,12 +294,13 @@ fn parse_go_dsn(s: &str) -> Result<Connection, String> {
                 if h.parse::<Ipv6Addr>().is_err() {
                     return Err(format!("[{h}] is not an IPv6 address"));
                 }
-                let p = match after {
-                    "" => None,
-                    p => Some(p.strip_prefix(':').ok_or_else(|| {
-                        format!("unexpected {p:?} after the IPv6 address [{h}]")
-                    })?),
-                };
+                let p =
+                    match after {
+                        "" => None,
+                        p => Some(p.strip_prefix(':').ok_or_else(|| {
+                            format!("unexpected {p:?} after the IPv6 address [{h}]")
+                        })?),
+                    };
                 (h, p)
             } else if inner.parse::<Ipv6Addr>().is_ok() {
                 (inner, None)
@@ -446,15 +450,24 @@ mod tests {
             ("mysql://u:p@h/db", Ok("h - u p - db")),
             ("mysql://u:p@h:3306/db", Ok("h 3306 u p - db")),
             ("MYSQL://u@h", Ok("h - u - - -")),
-            ("mariadb://u@db.example.test:1/", Ok("db.example.test 1 u - - -")),
+            (
+                "mariadb://u@db.example.test:1/",
+                Ok("db.example.test 1 u - - -"),
+            ),
             ("mysql://u@h:65535/d", Ok("h 65535 u - - d")),
             ("mysql://u@[::1]:3306/d", Ok("::1 3306 u - - d")),
             ("mysql://u@[2001:db8::7]/d", Ok("2001:db8::7 - u - - d")),
             ("mysql://u@127.0.0.1/d", Ok("127.0.0.1 - u - - d")),
-            ("mysql://u@my_host-1.example/d", Ok("my_host-1.example - u - - d")),
+            (
+                "mysql://u@my_host-1.example/d",
+                Ok("my_host-1.example - u - - d"),
+            ),
             ("mysql://u:p%0Aevil@h/db", Ok("h - u p\nevil - db")),
             ("mysql://u:a%3Fb%23c%2Fd@h/db", Ok("h - u a?b#c/d - db")),
-            ("mysql://u@h/d?socket=/tmp/m.sock", Ok("h - u - /tmp/m.sock d")),
+            (
+                "mysql://u@h/d?socket=/tmp/m.sock",
+                Ok("h - u - /tmp/m.sock d"),
+            ),
             ("mysql://u@h/my%20db", Ok("h - u - - my db")),
             // URLs that are refused
             ("postgres://u@h/db", Err("unknown scheme")),
@@ -468,7 +481,10 @@ mod tests {
             ("mysql://u:p@/db", Err("credentials but no host")),
             ("mysql:///db", Err("names no host")),
             ("mysql://u@h/db#frag", Err("fragment")),
-            ("mysql://u@h/db?ssl-mode=VERIFY_CA?x=1", Err("more than one `?`")),
+            (
+                "mysql://u@h/db?ssl-mode=VERIFY_CA?x=1",
+                Err("more than one `?`"),
+            ),
             ("mysql://u@h:0/db", Err("bad port 0")),
             ("mysql://u@h:65536/db", Err("bad port 65536")),
             ("mysql://u@h:99999999999/db", Err("bad port")),
@@ -499,7 +515,10 @@ mod tests {
             ("u@tcp6([2001:db8::1])/d", Ok("2001:db8::1 - u - - d")),
             ("u@tcp(::1)/d", Ok("::1 - u - - d")),
             ("u@tcp4(10.0.0.1:33)/d", Ok("10.0.0.1 33 u - - d")),
-            ("u@unix(/run/mysqld/mysqld.sock)/d", Ok("- - u - /run/mysqld/mysqld.sock d")),
+            (
+                "u@unix(/run/mysqld/mysqld.sock)/d",
+                Ok("- - u - /run/mysqld/mysqld.sock d"),
+            ),
             ("tcp(h:1)/", Ok("h 1 - - - -")),
             // Go DSNs that are refused
             ("u@udp(h:1)/db", Err("unknown network \"udp\"")),
@@ -537,7 +556,10 @@ mod tests {
                 _ => false,
             };
             if !ok {
-                wrong.push(format!("{input:?}: want {want:?}, got {:?}", got.map(|c| summary(&c))));
+                wrong.push(format!(
+                    "{input:?}: want {want:?}, got {:?}",
+                    got.map(|c| summary(&c))
+                ));
             }
         }
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));

@@ -37,10 +37,11 @@ fn run_inner(args: InitArgs) -> Result<Exit, Stop> {
     };
     let tls = tls(&args, &conn, &output, &mut warnings)?;
     let text = init::render(&conn, tls.as_ref()).map_err(|e| {
-        Stop(
-            Exit::InvalidInput,
-            format!("error: a value cannot be written: {e}"),
-        )
+        let exit = match e {
+            init::Error::Verify(_) => Exit::Refused,
+            _ => Exit::InvalidInput,
+        };
+        Stop(exit, format!("error: {e}; nothing was written"))
     })?;
     for w in &warnings {
         output::error(&format!("warning: {w}"));

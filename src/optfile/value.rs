@@ -67,7 +67,10 @@ fn describe_control(b: u8) -> String {
 
 /// Whether a value may be written at all: no NUL, no control character but tab.
 pub fn check_writable(value: &[u8]) -> Result<(), EncodeError> {
-    match value.iter().find(|&&b| b == 0 || (b < 0x20 && b != b'\t') || b == 0x7f) {
+    match value
+        .iter()
+        .find(|&&b| b == 0 || (b < 0x20 && b != b'\t') || b == 0x7f)
+    {
         Some(0) => Err(EncodeError::Nul),
         Some(&b) => Err(EncodeError::Control(b)),
         None => Ok(()),
