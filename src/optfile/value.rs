@@ -42,18 +42,18 @@ pub fn decode_value(inner: &[u8]) -> Vec<u8> {
 /// Why a value cannot be written to an option file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EncodeError {
-    #[error("the value contains a NUL byte, which no option-file reader can read back")]
+    #[error("it contains a NUL byte, which no option-file reader can read back")]
     Nul,
     /// A line break or another control character (tab excepted): the reader would decode its
     /// escape back, but `my_print_defaults` and every program that reads options as lines of
     /// `--name=value` would split or mangle it.
     #[error(
-        "the value contains a control character ({}), which cannot be written: the readers print options one a line, so it would not come back as one value",
+        "it contains a control character ({}): option files and my_print_defaults carry one option a line, so it would not read back as one value",
         describe_control(*.0)
     )]
     Control(u8),
     /// The encoded text does not read back as the value (a bug, caught before writing).
-    #[error("the encoded value does not read back as itself")]
+    #[error("once encoded, it does not read back as itself")]
     RoundTrip,
 }
 
