@@ -211,12 +211,15 @@ fn describe(expected: Option<&Item>, got: Option<&Item>) -> String {
     }
 }
 
+/// An insertion not yet emitted: after which line, which options.
+type Insertion<'a> = (usize, &'a [(String, Vec<u8>)]);
+
 /// The old reading with the planned edits applied, in the new file's order.
 struct Planned<'a> {
     doc: &'a Document,
     ops: &'a [Op],
     /// InsertAfter ops by line, in order, not yet emitted.
-    inserts: VecDeque<(usize, &'a [(String, Vec<u8>)])>,
+    inserts: VecDeque<Insertion<'a>>,
     values: &'a [(&'a str, &'a [u8])],
     /// Physical lines already replaced (their later reader pieces are dropped).
     replaced: Vec<usize>,
@@ -224,7 +227,7 @@ struct Planned<'a> {
 
 impl<'a> Planned<'a> {
     fn new(doc: &'a Document, ops: &'a [Op], values: &'a [(&'a str, &'a [u8])]) -> Self {
-        let mut inserts: Vec<(usize, &[(String, Vec<u8>)])> = ops
+        let mut inserts: Vec<Insertion<'a>> = ops
             .iter()
             .filter_map(|op| match op {
                 Op::InsertAfter { line, options } => Some((*line, options.as_slice())),
