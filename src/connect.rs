@@ -76,7 +76,7 @@ pub fn parse(s: &str) -> Result<Connection, String> {
 
 /// A host as the clients take it: a DNS name (letters, digits, `-`, `_`, `.`), an IPv4
 /// address or an IPv6 address (given without brackets here).
-fn check_host(h: &str) -> Result<(), String> {
+pub fn check_host(h: &str) -> Result<(), String> {
     if h.is_empty() {
         return Err("the host is empty".into());
     }
@@ -104,7 +104,7 @@ fn check_host(h: &str) -> Result<(), String> {
 }
 
 /// A port: 1 to 65535, digits only.
-fn port(p: &str) -> Result<u16, String> {
+pub fn port(p: &str) -> Result<u16, String> {
     if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!(
             "bad port {p:?}: a port is a number from 1 to 65535"

@@ -74,8 +74,7 @@ fn flags_and_standard_input_with_line_breaks_write_nothing() {
     let dir = tmp.path();
     let out_file = dir.join("app.cnf");
     let out = out_file.to_str().unwrap();
-    let cases: [(&[&str], &[u8]); 5] = [
-        (&["--host", "h\n[mysqld]"], b""),
+    let cases: [(&[&str], &[u8]); 4] = [
         (&["--user", "u\rx"], b""),
         (&["--socket", "/tmp/s\x1b[2J"], b""),
         (&["--database", "d\nx"], b""),

@@ -134,6 +134,33 @@ fn headers(bytes: &[u8], out: &mut Vec<Vec<u8>>) {
     }
 }
 
+/// Past this many distinct group names, only the client groups and the edit's own are compared
+/// (matching a header is linear in the number of names): an injected header still shows, as
+/// the option it cut short.
+const MAX_GROUPS: usize = 1000;
+
+fn bounded(names: Vec<Vec<u8>>, extra: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    if names.len() <= MAX_GROUPS {
+        return names;
+    }
+    let mut out: Vec<Vec<u8>> = crate::clients::all_client_groups()
+        .into_iter()
+        .map(String::into_bytes)
+        .collect();
+    out.extend(extra);
+    out
+}
+
+/// The groups the edit writes in by name.
+fn values_groups(ops: &[Op]) -> Vec<Vec<u8>> {
+    ops.iter()
+        .filter_map(|op| match op {
+            Op::AppendGroup { group, .. } => Some(group.clone().into_bytes()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The client families that read `group`, for the message.
 fn readers_of(group: &[u8]) -> String {
     let g = String::from_utf8_lossy(group).to_ascii_lowercase();
@@ -446,7 +473,7 @@ pub fn edit(
         }
     }
     headers(new, &mut names);
-    let groups = GroupSet::new(&names, None);
+    let groups = GroupSet::new(bounded(names, values_groups(ops)), None);
     let mut planned = Planned::new(doc, ops, values);
     run(
         path,
@@ -580,6 +607,20 @@ mod tests {
                 || e.what.contains("was planned but is not read"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_file_with_very_many_groups_is_still_checked() {
+        let mut old = String::new();
+        for i in 0..1500 {
+            old.push_str(&format!("[app{i}]\nx=1\n"));
+        }
+        old.push_str("[client]\nuser=a\n");
+        let last = old.lines().count() - 1;
+        let values: &[(&str, &[u8])] = &[("ssl-ca", b"/a b#.pem")];
+        check(&old, &[insert(last, "ssl-ca", b"\"/a b#.pem\"")], values).unwrap();
+        let e = check(&old, &[insert(last, "ssl-ca", b"/a b#.pem")], values).unwrap_err();
+        assert!(e.what.contains("another value than planned"), "{e}");
     }
 
     #[test]

@@ -95,8 +95,11 @@ fn connection(args: &InitArgs, warnings: &mut Vec<String>) -> Result<Connection,
     flag(&args.user, &mut conn.user);
     flag(&args.socket, &mut conn.socket);
     flag(&args.database, &mut conn.database);
-    if args.port.is_some() {
-        conn.port = args.port;
+    if let Some(h) = &args.host {
+        connect::check_host(h).map_err(|e| usage(format!("--host: {e}")))?;
+    }
+    if let Some(p) = args.port {
+        conn.port = Some(connect::port(&p.to_string()).map_err(|e| usage(format!("--port: {e}")))?);
     }
     if args.password_stdin {
         conn.password = Some(read_password(&conn)?);
