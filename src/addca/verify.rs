@@ -66,8 +66,28 @@ pub struct Mismatch {
     pub what: String,
 }
 
+/// Items go over in batches: one hand-over per item would cost more than the reading.
+const BATCH: usize = 4096;
+
 struct Sender {
-    tx: SyncSender<Item>,
+    tx: SyncSender<Vec<Item>>,
+    batch: Vec<Item>,
+}
+
+impl Sender {
+    fn push(&mut self, item: Item) {
+        self.batch.push(item);
+        if self.batch.len() >= BATCH {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.batch.is_empty() {
+            let full = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+            let _ = self.tx.send(full);
+        }
+    }
 }
 
 impl Visitor for Sender {
@@ -84,7 +104,7 @@ impl Visitor for Sender {
                 record,
             }
         };
-        let _ = self.tx.send(item);
+        self.push(item);
     }
 
     fn notice(&mut self, notice: Notice) {
@@ -94,12 +114,12 @@ impl Visitor for Sender {
             .next()
             .unwrap_or_default()
             .to_string();
-        let _ = self.tx.send(Item::Notice(kind));
+        self.push(Item::Notice(kind));
     }
 
     fn file(&mut self, path: &Path, depth: u32) {
         if depth > 0 {
-            let _ = self.tx.send(Item::Opened(path.to_path_buf()));
+            self.push(Item::Opened(path.to_path_buf()));
         }
     }
 }
@@ -110,16 +130,23 @@ fn read_into(
     bytes: &[u8],
     groups: &GroupSet,
     home: Option<&Path>,
-    tx: SyncSender<Item>,
+    tx: SyncSender<Vec<Item>>,
 ) {
     let open = || -> Box<dyn Read + '_> { Box::new(bytes) };
     let source: Source<'_> = &open;
-    let mut reader = Reader::new(groups, Sender { tx: tx.clone() })
+    let sender = Sender {
+        tx,
+        batch: Vec::with_capacity(BATCH),
+    };
+    let mut reader = Reader::new(groups, sender)
         .with_overlay(path, source)
         .with_home(home.map(Path::to_path_buf));
-    if reader.read_top(path).is_err() {
-        let _ = tx.send(Item::Fatal);
+    let fatal = reader.read_top(path).is_err();
+    let mut sender = reader.into_visitor();
+    if fatal {
+        sender.batch.push(Item::Fatal);
     }
+    sender.flush();
 }
 
 /// Every group header of `bytes` (as the reader's first line of each physical line sees it).
@@ -318,12 +345,14 @@ impl<'a> Planned<'a> {
             out.push_back(item);
             return Ok(());
         };
-        let index = self
-            .doc
-            .lines()
-            .iter()
-            .position(|l| l.number() == line)
-            .unwrap_or(line.saturating_sub(1));
+        // One line per physical line, in order: the index is the number less one.
+        let lines = self.doc.lines();
+        let index = match lines.get(line.wrapping_sub(1)) {
+            Some(l) if l.number() == line => line - 1,
+            _ => lines
+                .binary_search_by_key(&line, |l| l.number())
+                .unwrap_or(line.saturating_sub(1)),
+        };
         self.flush(Some(index), out)?;
         let op = self.ops.iter().find(|op| match op {
             Op::ReplaceOption { line, .. } | Op::CommentOut { line, .. } => *line == index,
@@ -383,27 +412,29 @@ fn same(expected: &Item, got: &Item) -> bool {
 /// Compares the two streams, options of the file itself apart from everything else (an
 /// insertion may move relative to included files' options without changing what wins).
 fn compare(
-    old: Receiver<Item>,
-    new: Receiver<Item>,
+    old: Receiver<Vec<Item>>,
+    new: Receiver<Vec<Item>>,
     mut plan: impl FnMut(Option<Item>, &mut VecDeque<Item>) -> Result<(), Mismatch>,
 ) -> Result<(), Mismatch> {
     let own = |i: &Item| matches!(i, Item::Own { .. });
     let (mut want, mut got) = (VecDeque::new(), VecDeque::new());
     let (mut old_done, mut new_done) = (false, false);
+    let mut old = old.into_iter().flatten();
+    let mut new = new.into_iter().flatten();
     loop {
         if !old_done {
-            match old.recv() {
-                Ok(item) => plan(Some(item), &mut want)?,
-                Err(_) => {
+            match old.next() {
+                Some(item) => plan(Some(item), &mut want)?,
+                None => {
                     plan(None, &mut want)?;
                     old_done = true;
                 }
             }
         }
         if !new_done {
-            match new.recv() {
-                Ok(item) => got.push_back(item),
-                Err(_) => new_done = true,
+            match new.next() {
+                Some(item) => got.push_back(item),
+                None => new_done = true,
             }
         }
         // Compare the first item of each kind on both sides while both have one.
@@ -445,8 +476,8 @@ fn run(
     plan: impl FnMut(Option<Item>, &mut VecDeque<Item>) -> Result<(), Mismatch>,
 ) -> Result<(), Mismatch> {
     std::thread::scope(|s| {
-        let (old_tx, old_rx) = sync_channel(1024);
-        let (new_tx, new_rx) = sync_channel(1024);
+        let (old_tx, old_rx) = sync_channel(4);
+        let (new_tx, new_rx) = sync_channel(4);
         s.spawn(move || read_into(path, old, groups, home, old_tx));
         s.spawn(move || read_into(path, new, groups, home, new_tx));
         compare(old_rx, new_rx, plan)
