@@ -5,6 +5,7 @@
 pub mod ca;
 pub mod plan;
 pub mod review;
+pub mod verify;
 
 use std::path::{Path, PathBuf};
 
@@ -41,6 +42,16 @@ pub enum Error {
     },
     #[error("the CA path cannot be written: {0}")]
     Encode(#[from] crate::optfile::EncodeError),
+    /// The edit would change what the reader makes of a line it does not touch.
+    #[error("{}:{line}: {what}", path.display())]
+    WouldChange {
+        path: PathBuf,
+        line: usize,
+        what: String,
+    },
+    /// The new bytes do not read back as planned (our own check; nothing is written).
+    #[error(transparent)]
+    Verify(#[from] verify::Mismatch),
     #[error("{what}")]
     NoHome { what: &'static str },
     #[error("{what}")]
@@ -144,6 +155,38 @@ pub fn prepare(req: &Request, ctx: &Context) -> Result<Proposal, Error> {
         None,
     );
     let plan = plan::plan(&doc, &settings, &groups, req.target != Target::Mysql)?;
+    // Read the new bytes back before anything else looks at them: the old options plus
+    // exactly the planned ones, or nothing is written.
+    let values: Vec<(&str, &[u8])> = settings
+        .iter()
+        .map(|s| (s.name, s.value.as_slice()))
+        .collect();
+    if let Some(last) = doc.lines().last()
+        && last.kind == LineKind::Directive
+        && last.ending == crate::optfile::LineEnding::None
+        && plan.ops.iter().any(|op| match op {
+            crate::optfile::edit::Op::AppendGroup { .. } => true,
+            crate::optfile::edit::Op::InsertAfter { line, .. } => *line + 1 == doc.lines().len(),
+            _ => false,
+        })
+    {
+        return Err(Error::WouldChange {
+            path: req.file.clone(),
+            line: last.number(),
+            what: "the file ends with a directive without a line ending, which the reader skips; adding lines after it would end it, and the clients would then read what it names. End that line yourself (and check what it includes), then run add-ca again".into(),
+        });
+    }
+    if plan.changed() {
+        let new = plan.edited.to_bytes(&doc);
+        verify::edit(
+            &req.file,
+            &doc,
+            &plan.ops,
+            &values,
+            &new,
+            ctx.env.home.as_deref(),
+        )?;
+    }
     let review = review::review(
         &req.file,
         &doc,

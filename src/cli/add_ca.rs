@@ -168,6 +168,11 @@ pub(crate) fn stop_for(e: addca::Error) -> Stop {
             Stop(Exit::InvalidInput, msg)
         }
         e @ addca::Error::Encode(_) => Stop(Exit::InvalidInput, format!("error: {e}")),
+        e @ addca::Error::WouldChange { .. } => Stop(
+            Exit::InvalidInput,
+            format!("error: {e}\nnothing was changed"),
+        ),
+        e @ addca::Error::Verify(_) => Stop(Exit::Refused, format!("error: {e}")),
         e @ (addca::Error::NoHome { .. } | addca::Error::Io { .. }) => {
             Stop(Exit::Io, format!("error: {e}"))
         }

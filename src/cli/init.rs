@@ -38,10 +38,11 @@ fn run_inner(args: InitArgs) -> Result<Exit, Stop> {
     let mut install = None;
     let tls = tls(&args, &conn, &output, &mut warnings, &mut install)?;
     let text = init::render(&conn, tls.as_ref()).map_err(|e| {
-        Stop(
-            Exit::InvalidInput,
-            format!("error: a value cannot be written: {e}"),
-        )
+        let exit = match e {
+            init::Error::Verify(_) => Exit::Refused,
+            _ => Exit::InvalidInput,
+        };
+        Stop(exit, format!("error: {e}; nothing was written"))
     })?;
     for w in &warnings {
         output::error(&format!("warning: {w}"));
@@ -95,18 +96,50 @@ fn connection(args: &InitArgs, warnings: &mut Vec<String>) -> Result<Connection,
     flag(&args.user, &mut conn.user);
     flag(&args.socket, &mut conn.socket);
     flag(&args.database, &mut conn.database);
-    if args.port.is_some() {
-        conn.port = args.port;
+    if let Some(h) = &args.host {
+        connect::check_host(h).map_err(|e| usage(format!("--host: {e}")))?;
+    }
+    if let Some(p) = args.port {
+        conn.port = Some(connect::port(&p.to_string()).map_err(|e| usage(format!("--port: {e}")))?);
     }
     if args.password_stdin {
+        conn.password = Some(read_password(&conn)?);
+    }
+    Ok(conn)
+}
+
+/// The password for --password-stdin: asked for without echo when standard input is a
+/// terminal (the prompt goes to the terminal), else one line of standard input. Never empty.
+fn read_password(conn: &Connection) -> Result<Vec<u8>, Stop> {
+    use std::io::IsTerminal;
+    let cannot =
+        |e: std::io::Error| Stop(Exit::Io, format!("error: cannot read the password: {e}"));
+    let password = if std::io::stdin().is_terminal() {
+        let whose = match (&conn.user, &conn.host) {
+            (Some(u), Some(h)) => format!(" for {u}@{h}"),
+            (Some(u), None) => format!(" for {u}"),
+            _ => String::new(),
+        };
+        let prompt = format!(
+            "password{}: ",
+            mycnf_secure::diagnostic::sanitize(whose.as_bytes())
+        );
+        rpassword::prompt_password(prompt).map_err(cannot)?
+    } else {
         let mut line = String::new();
         std::io::stdin()
             .lock()
             .read_line(&mut line)
-            .map_err(|e| Stop(Exit::Io, format!("error: cannot read the password: {e}")))?;
-        conn.password = Some(line.trim_end_matches(['\n', '\r']).as_bytes().to_vec());
+            .map_err(cannot)?;
+        line.trim_end_matches(['\n', '\r']).to_string()
+    };
+    if password.is_empty() {
+        return Err(Stop(
+            Exit::InvalidInput,
+            "error: the password is empty; nothing was written (leave out --password-stdin for a file without a password)".into(),
+        ));
     }
-    Ok(conn)
+    Ok(password.into_bytes())
 }
 
 /// The TLS lines: the CA validated exactly as add-ca validates it (installed if asked).

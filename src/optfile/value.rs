@@ -42,20 +42,62 @@ pub fn decode_value(inner: &[u8]) -> Vec<u8> {
 /// Why a value cannot be written to an option file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EncodeError {
-    #[error("the value contains a NUL byte, which no option-file reader can read back")]
+    #[error("it contains a NUL byte, which no option-file reader can read back")]
     Nul,
+    /// A line break or another control character (tab excepted): the reader would decode its
+    /// escape back, but `my_print_defaults` and every program that reads options as lines of
+    /// `--name=value` would split or mangle it.
+    #[error(
+        "it contains a control character ({}): option files and my_print_defaults carry one option a line, so it would not read back as one value",
+        describe_control(*.0)
+    )]
+    Control(u8),
+    /// The encoded text does not read back as the value (a bug, caught before writing).
+    #[error("once encoded, it does not read back as itself")]
+    RoundTrip,
+}
+
+fn describe_control(b: u8) -> String {
+    match b {
+        b'\n' => "a line break".into(),
+        b'\r' => "a carriage return".into(),
+        _ => format!("byte 0x{b:02X}"),
+    }
+}
+
+/// Whether a value may be written at all: no NUL, no control character but tab.
+pub fn check_writable(value: &[u8]) -> Result<(), EncodeError> {
+    match value
+        .iter()
+        .find(|&&b| b == 0 || (b < 0x20 && b != b'\t') || b == 0x7f)
+    {
+        Some(0) => Err(EncodeError::Nul),
+        Some(&b) => Err(EncodeError::Control(b)),
+        None => Ok(()),
+    }
 }
 
 /// Encodes `value` as option-file text (the part after `name=`) that the reader decodes back to
-/// exactly `value`. Plain values are written as they are (the form every reader, Connector/C
-/// included, agrees on); anything else is double-quoted with `\\`, `\"`, `\n`, `\r`, `\t`, `\b`
-/// escaped.
+/// exactly `value`, and checks that it does (read back through the reader's rules). Plain
+/// values are written as they are (the form every reader, Connector/C included, agrees on);
+/// anything else is double-quoted with `\\`, `\"` and `\t` escaped. Control characters other
+/// than tab are refused ([`check_writable`]).
 pub fn encode_value(value: &[u8]) -> Result<Vec<u8>, EncodeError> {
-    if value.contains(&0) {
-        return Err(EncodeError::Nul);
+    check_writable(value)?;
+    let out = encode_unchecked(value);
+    let mut line = Vec::with_capacity(out.len() + 3);
+    line.extend_from_slice(b"x=");
+    line.extend_from_slice(&out);
+    line.push(b'\n');
+    if read_back(&line).as_deref() != Some(value) {
+        return Err(EncodeError::RoundTrip);
     }
+    Ok(out)
+}
+
+fn encode_unchecked(value: &[u8]) -> Vec<u8> {
     if is_plain(value) {
-        return Ok(value.to_vec());
+        return value.to_vec();
     }
     let mut out = Vec::with_capacity(value.len() + 8);
     out.push(b'"');
@@ -71,7 +113,7 @@ pub fn encode_value(value: &[u8]) -> Result<Vec<u8>, EncodeError> {
         }
     }
     out.push(b'"');
-    Ok(out)
+    out
 }
 
 /// A value that reads back as itself with no quoting: no byte the reader treats specially.
@@ -83,7 +125,7 @@ fn is_plain(value: &[u8]) -> bool {
     edges_ok
         && !value
             .iter()
-            .any(|&b| matches!(b, b'#' | b'"' | b'\'' | b'\\' | b'\n' | b'\r' | 0x08))
+            .any(|&b| matches!(b, b'#' | b'"' | b'\'' | b'\\' | b'\t') || b < 0x20)
 }
 
 /// Reads `name=<encoded>` back through the reader's rules; used to check the encoder.
@@ -146,5 +188,21 @@ mod tests {
     #[test]
     fn nul_cannot_be_encoded() {
         assert_eq!(encode_value(b"a\0b"), Err(EncodeError::Nul));
+    }
+
+    #[test]
+    fn line_breaks_and_control_characters_are_refused_tab_is_escaped() {
+        for (v, b) in [
+            (&b"p\nevil"[..], b'\n'),
+            (b"p\r", b'\r'),
+            (b"\x1b[31m", 0x1b),
+            (b"back\x08space", 0x08),
+            (b"del\x7f", 0x7f),
+            (b"a\n[mysqld]\nbind-address=0.0.0.0", b'\n'),
+        ] {
+            assert_eq!(encode_value(v), Err(EncodeError::Control(b)), "{v:?}");
+        }
+        assert_eq!(encode_value(b"a\tb").unwrap(), b"\"a\\tb\"");
+        assert_eq!(read_back(b"x=\"a\\tb\"\n").unwrap(), b"a\tb");
     }
 }

@@ -1,0 +1,677 @@
+//! The last check before a write: the new bytes are read back by our reader (the rules of
+//! `my_print_defaults`), and what they give must be exactly what was read before plus the
+//! planned changes, or nothing is written.
+//!
+//! Compared, in reading order: every option of the file itself in every group it has (so every
+//! group each client family of [`crate::clients::PROFILES`] reads, and the groups an
+//! application is pointed at), as group, name and decoded value; the files its `!include`
+//! directives open and their options; the reader's messages (a new error is a difference).
+//! The planned values come from the settings (decoded), not from the encoded text of the edit,
+//! so a fault in encoding or in applying the edit shows up as a difference.
+//!
+//! Both readings stream side by side (two threads, bounded queues): memory does not grow with
+//! the size of the file.
+
+use std::collections::VecDeque;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use crate::chain::reader::Source;
+use crate::chain::{GroupSet, Notice, OptionRecord, Reader, Visitor};
+use crate::clients::PROFILES;
+use crate::optfile::edit::Op;
+use crate::optfile::{Document, LineKind, document};
+
+/// An option as the reader hands it over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub group: Vec<u8>,
+    pub name: Vec<u8>,
+    pub value: Option<Vec<u8>>,
+}
+
+impl Record {
+    pub fn new(group: &[u8], name: &[u8], value: Option<&[u8]>) -> Record {
+        Record {
+            group: group.to_vec(),
+            name: name.to_vec(),
+            value: value.map(<[u8]>::to_vec),
+        }
+    }
+}
+
+/// What one reading yields, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Item {
+    /// An option of the file itself, at a physical line.
+    Own { line: usize, record: Record },
+    /// An option of an included file.
+    Included { file: PathBuf, record: Record },
+    /// A file opened by an include directive.
+    Opened(PathBuf),
+    /// A reader message (its kind only: line numbers move with the edit).
+    Notice(String),
+    /// The reader stopped on a fatal error.
+    Fatal,
+}
+
+/// Why the new bytes were refused: what differed, for whom. Never holds a value (it may be a
+/// password).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "internal check failed, nothing was written: read back, the new file is not the old one plus the planned changes: {what}"
+)]
+pub struct Mismatch {
+    pub what: String,
+}
+
+/// Items go over in batches: one hand-over per item would cost more than the reading.
+const BATCH: usize = 4096;
+
+struct Sender {
+    tx: SyncSender<Vec<Item>>,
+    batch: Vec<Item>,
+}
+
+impl Sender {
+    fn push(&mut self, item: Item) {
+        self.batch.push(item);
+        if self.batch.len() >= BATCH {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.batch.is_empty() {
+            let full = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+            let _ = self.tx.send(full);
+        }
+    }
+}
+
+impl Visitor for Sender {
+    fn option(&mut self, r: &OptionRecord<'_>) {
+        let record = Record::new(r.group, r.name, r.value);
+        let item = if r.depth == 0 {
+            Item::Own {
+                line: r.physical,
+                record,
+            }
+        } else {
+            Item::Included {
+                file: r.file.to_path_buf(),
+                record,
+            }
+        };
+        self.push(item);
+    }
+
+    fn notice(&mut self, notice: Notice) {
+        let kind = format!("{notice:?}");
+        let kind = kind
+            .split([' ', '{'])
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        self.push(Item::Notice(kind));
+    }
+
+    fn file(&mut self, path: &Path, depth: u32) {
+        if depth > 0 {
+            self.push(Item::Opened(path.to_path_buf()));
+        }
+    }
+}
+
+/// Reads `bytes` as the content of `path` and streams what the reader gives.
+fn read_into(
+    path: &Path,
+    bytes: &[u8],
+    groups: &GroupSet,
+    home: Option<&Path>,
+    tx: SyncSender<Vec<Item>>,
+) {
+    let open = || -> Box<dyn Read + '_> { Box::new(bytes) };
+    let source: Source<'_> = &open;
+    let sender = Sender {
+        tx,
+        batch: Vec::with_capacity(BATCH),
+    };
+    let mut reader = Reader::new(groups, sender)
+        .with_overlay(path, source)
+        .with_home(home.map(Path::to_path_buf));
+    let fatal = reader.read_top(path).is_err();
+    let mut sender = reader.into_visitor();
+    if fatal {
+        sender.batch.push(Item::Fatal);
+    }
+    sender.flush();
+}
+
+/// Every group header of `bytes` (as the reader's first line of each physical line sees it).
+fn headers(bytes: &[u8], out: &mut Vec<Vec<u8>>) {
+    for line in document::parse_lines(bytes) {
+        if let crate::optfile::Entry::Group { name } = &line.entry {
+            let name = &line.raw[name.clone()];
+            if !out.iter().any(|g| g == name) {
+                out.push(name.to_vec());
+            }
+        }
+    }
+}
+
+/// Past this many distinct group names, only the client groups and the edit's own are compared
+/// (matching a header is linear in the number of names): an injected header still shows, as
+/// the option it cut short.
+const MAX_GROUPS: usize = 1000;
+
+fn bounded(names: Vec<Vec<u8>>, extra: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    if names.len() <= MAX_GROUPS {
+        return names;
+    }
+    let mut out: Vec<Vec<u8>> = crate::clients::all_client_groups()
+        .into_iter()
+        .map(String::into_bytes)
+        .collect();
+    out.extend(extra);
+    out
+}
+
+/// The groups the edit writes in by name.
+fn values_groups(ops: &[Op]) -> Vec<Vec<u8>> {
+    ops.iter()
+        .filter_map(|op| match op {
+            Op::AppendGroup { group, .. } => Some(group.clone().into_bytes()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The client families that read `group`, for the message.
+fn readers_of(group: &[u8]) -> String {
+    let g = String::from_utf8_lossy(group).to_ascii_lowercase();
+    let who: Vec<&str> = PROFILES
+        .iter()
+        .filter(|p| p.reads_group(&g))
+        .map(|p| p.label)
+        .collect();
+    if who.is_empty() {
+        "no client family by default".into()
+    } else {
+        who.join(", ")
+    }
+}
+
+fn show(r: &Record) -> String {
+    format!(
+        "[{}] {}{}",
+        crate::diagnostic::sanitize(&r.group),
+        crate::diagnostic::sanitize(&r.name),
+        if r.value.is_some() { "=…" } else { "" }
+    )
+}
+
+fn describe(expected: Option<&Item>, got: Option<&Item>) -> String {
+    let who = |r: &Record| format!(" (read by {})", readers_of(&r.group));
+    match (expected, got) {
+        (Some(Item::Own { record: e, .. }), Some(Item::Own { line, record: g })) => {
+            if e.group == g.group && e.name == g.name {
+                format!(
+                    "line {line}: {} reads back with another value than planned{}",
+                    show(g),
+                    who(g)
+                )
+            } else {
+                format!(
+                    "line {line}: {} was planned, {} is read{}",
+                    show(e),
+                    show(g),
+                    who(e)
+                )
+            }
+        }
+        (Some(Item::Own { record: e, .. }), _) => {
+            format!("{} was planned but is not read{}", show(e), who(e))
+        }
+        (_, Some(Item::Own { line, record: g })) => {
+            format!(
+                "line {line}: {} is read but was not planned{}",
+                show(g),
+                who(g)
+            )
+        }
+        (Some(Item::Fatal), _) | (_, Some(Item::Fatal)) => {
+            "the reader stops on the new file (a fatal error) where it did not before".into()
+        }
+        (Some(Item::Notice(n)), _) | (_, Some(Item::Notice(n))) => {
+            format!("the reader's messages differ ({n})")
+        }
+        (w, g) => {
+            let side = |i: Option<&Item>| match i {
+                Some(Item::Opened(f)) => format!("{} opened", f.display()),
+                Some(Item::Included { file, record }) => {
+                    format!("{} from {}", show(record), file.display())
+                }
+                Some(_) => "a message".into(),
+                None => "nothing".into(),
+            };
+            format!(
+                "the included files differ: planned {}, read {}",
+                side(w),
+                side(g)
+            )
+        }
+    }
+}
+
+/// An insertion not yet emitted: after which line, which options.
+type Insertion<'a> = (usize, &'a [(String, Vec<u8>)]);
+
+/// The old reading with the planned edits applied, in the new file's order.
+struct Planned<'a> {
+    doc: &'a Document,
+    ops: &'a [Op],
+    /// InsertAfter ops by line, in order, not yet emitted.
+    inserts: VecDeque<Insertion<'a>>,
+    values: &'a [(&'a str, &'a [u8])],
+    /// Physical lines already replaced (their later reader pieces are dropped).
+    replaced: Vec<usize>,
+}
+
+impl<'a> Planned<'a> {
+    fn new(doc: &'a Document, ops: &'a [Op], values: &'a [(&'a str, &'a [u8])]) -> Self {
+        let mut inserts: Vec<Insertion<'a>> = ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::InsertAfter { line, options } => Some((*line, options.as_slice())),
+                _ => None,
+            })
+            .collect();
+        inserts.sort_by_key(|i| i.0);
+        Planned {
+            doc,
+            ops,
+            inserts: inserts.into(),
+            values,
+            replaced: Vec::new(),
+        }
+    }
+
+    fn value(&self, name: &str) -> Result<Vec<u8>, Mismatch> {
+        self.values
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.to_vec())
+            .ok_or_else(|| Mismatch {
+                what: format!("the edit writes {name}, which no planned setting explains"),
+            })
+    }
+
+    fn group_of(&self, index: usize) -> Vec<u8> {
+        let lines = self.doc.lines();
+        lines[index]
+            .group()
+            .and_then(|h| self.doc.group_name(&lines[h]))
+            .unwrap_or_default()
+            .to_vec()
+    }
+
+    /// Emits the insertions after lines before `index` (all of them for `None`).
+    fn flush(&mut self, before: Option<usize>, out: &mut VecDeque<Item>) -> Result<(), Mismatch> {
+        while let Some(&(after, options)) = self.inserts.front() {
+            if before.is_some_and(|b| after >= b) {
+                break;
+            }
+            self.inserts.pop_front();
+            let group = self.group_of(after);
+            for (name, _) in options {
+                out.push_back(Item::Own {
+                    line: 0,
+                    record: Record {
+                        group: group.clone(),
+                        name: name.clone().into_bytes(),
+                        value: Some(self.value(name)?),
+                    },
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes one item of the old reading; pushes what the new reading should give for it.
+    fn take(&mut self, item: Item, out: &mut VecDeque<Item>) -> Result<(), Mismatch> {
+        let Item::Own { line, record } = item else {
+            out.push_back(item);
+            return Ok(());
+        };
+        // One line per physical line, in order: the index is the number less one.
+        let lines = self.doc.lines();
+        let index = match lines.get(line.wrapping_sub(1)) {
+            Some(l) if l.number() == line => line - 1,
+            _ => lines
+                .binary_search_by_key(&line, |l| l.number())
+                .unwrap_or(line.saturating_sub(1)),
+        };
+        self.flush(Some(index), out)?;
+        let op = self.ops.iter().find(|op| match op {
+            Op::ReplaceOption { line, .. } | Op::CommentOut { line, .. } => *line == index,
+            _ => false,
+        });
+        match op {
+            Some(Op::CommentOut { .. }) => {}
+            Some(Op::ReplaceOption { name, .. }) => {
+                if !self.replaced.contains(&index) {
+                    self.replaced.push(index);
+                    out.push_back(Item::Own {
+                        line: 0,
+                        record: Record {
+                            group: record.group,
+                            name: name.clone().into_bytes(),
+                            value: Some(self.value(name)?),
+                        },
+                    });
+                }
+            }
+            _ => out.push_back(Item::Own { line: 0, record }),
+        }
+        Ok(())
+    }
+
+    /// The end of the old reading: the remaining insertions, then the appended blocks.
+    fn finish(&mut self, out: &mut VecDeque<Item>) -> Result<(), Mismatch> {
+        let fatal = matches!(out.back(), Some(Item::Fatal));
+        let fatal = if fatal { out.pop_back() } else { None };
+        self.flush(None, out)?;
+        for op in self.ops {
+            if let Op::AppendGroup { group, options } = op {
+                for (name, _) in options {
+                    out.push_back(Item::Own {
+                        line: 0,
+                        record: Record {
+                            group: group.clone().into_bytes(),
+                            name: name.clone().into_bytes(),
+                            value: Some(self.value(name)?),
+                        },
+                    });
+                }
+            }
+        }
+        out.extend(fatal);
+        Ok(())
+    }
+}
+
+fn same(expected: &Item, got: &Item) -> bool {
+    match (expected, got) {
+        (Item::Own { record: e, .. }, Item::Own { record: g, .. }) => e == g,
+        _ => expected == got,
+    }
+}
+
+/// Compares the two streams, options of the file itself apart from everything else (an
+/// insertion may move relative to included files' options without changing what wins).
+fn compare(
+    old: Receiver<Vec<Item>>,
+    new: Receiver<Vec<Item>>,
+    mut plan: impl FnMut(Option<Item>, &mut VecDeque<Item>) -> Result<(), Mismatch>,
+) -> Result<(), Mismatch> {
+    let own = |i: &Item| matches!(i, Item::Own { .. });
+    let (mut want, mut got) = (VecDeque::new(), VecDeque::new());
+    let (mut old_done, mut new_done) = (false, false);
+    let mut old = old.into_iter().flatten();
+    let mut new = new.into_iter().flatten();
+    loop {
+        if !old_done {
+            match old.next() {
+                Some(item) => plan(Some(item), &mut want)?,
+                None => {
+                    plan(None, &mut want)?;
+                    old_done = true;
+                }
+            }
+        }
+        if !new_done {
+            match new.next() {
+                Some(item) => got.push_back(item),
+                None => new_done = true,
+            }
+        }
+        // Compare the first item of each kind on both sides while both have one.
+        for kind in [true, false] {
+            loop {
+                let w = want.iter().position(|i| own(i) == kind);
+                let g = got.iter().position(|i| own(i) == kind);
+                match (w, g) {
+                    (Some(w), Some(g)) => {
+                        let (wi, gi) = (want.remove(w).unwrap(), got.remove(g).unwrap());
+                        if !same(&wi, &gi) {
+                            return Err(Mismatch {
+                                what: describe(Some(&wi), Some(&gi)),
+                            });
+                        }
+                    }
+                    _ => break,
+                }
+            }
+        }
+        if old_done && new_done {
+            return match (want.front(), got.front()) {
+                (None, None) => Ok(()),
+                (w, g) => Err(Mismatch {
+                    what: describe(w, g),
+                }),
+            };
+        }
+    }
+}
+
+/// Runs both readings on threads and compares them.
+fn run(
+    path: &Path,
+    old: &[u8],
+    new: &[u8],
+    groups: &GroupSet,
+    home: Option<&Path>,
+    plan: impl FnMut(Option<Item>, &mut VecDeque<Item>) -> Result<(), Mismatch>,
+) -> Result<(), Mismatch> {
+    std::thread::scope(|s| {
+        let (old_tx, old_rx) = sync_channel(4);
+        let (new_tx, new_rx) = sync_channel(4);
+        s.spawn(move || read_into(path, old, groups, home, old_tx));
+        s.spawn(move || read_into(path, new, groups, home, new_tx));
+        compare(old_rx, new_rx, plan)
+        // Dropping the receivers ends the readers' sends; the scope waits for them.
+    })
+}
+
+/// Checks an edit of `doc` (the content of `path`): `new` must read back as `doc` with `ops`
+/// applied, each written option holding the decoded value `values` gives for its name.
+pub fn edit(
+    path: &Path,
+    doc: &Document,
+    ops: &[Op],
+    values: &[(&str, &[u8])],
+    new: &[u8],
+    home: Option<&Path>,
+) -> Result<(), Mismatch> {
+    let mut names = Vec::new();
+    for line in doc.lines().iter().filter(|l| l.kind == LineKind::Group) {
+        if let Some(n) = doc.group_name(line)
+            && !names.iter().any(|g: &Vec<u8>| g == n)
+        {
+            names.push(n.to_vec());
+        }
+    }
+    headers(new, &mut names);
+    let groups = GroupSet::new(bounded(names, values_groups(ops)), None);
+    let mut planned = Planned::new(doc, ops, values);
+    run(
+        path,
+        doc.bytes(),
+        new,
+        &groups,
+        home,
+        |item, out| match item {
+            Some(item) => planned.take(item, out),
+            None => planned.finish(out),
+        },
+    )
+}
+
+/// Checks a new file: `new` must read back as exactly `records`, in order, with no message.
+pub fn new_file(path: &Path, records: &[Record], new: &[u8]) -> Result<(), Mismatch> {
+    let mut names = Vec::new();
+    headers(new, &mut names);
+    for r in records {
+        if !names.contains(&r.group) {
+            names.push(r.group.clone());
+        }
+    }
+    let groups = GroupSet::new(&names, None);
+    let mut queued = false;
+    run(path, b"", new, &groups, None, |item, out| {
+        if item.is_none() && !queued {
+            queued = true;
+            out.extend(records.iter().map(|r| Item::Own {
+                line: 0,
+                record: r.clone(),
+            }));
+        }
+        out.extend(item);
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::optfile::edit::apply;
+
+    const PATH: &str = "/nonexistent/mycnf-secure-verify-test.cnf";
+
+    fn check(old: &str, ops: &[Op], values: &[(&str, &[u8])]) -> Result<(), Mismatch> {
+        let doc = Document::parse(old.as_bytes().to_vec());
+        let new = apply(&doc, ops).to_bytes(&doc);
+        edit(Path::new(PATH), &doc, ops, values, &new, None)
+    }
+
+    fn insert(line: usize, name: &str, encoded: &[u8]) -> Op {
+        Op::InsertAfter {
+            line,
+            options: vec![(name.into(), encoded.to_vec())],
+        }
+    }
+
+    const OLD: &str = "[client]\nuser=a\nssl-mode=DISABLED\n[mysql]\nskip-ssl\n";
+
+    #[test]
+    fn a_faithful_edit_passes() {
+        let ops = [
+            Op::ReplaceOption {
+                line: 2,
+                name: "ssl-mode".into(),
+                value: b"VERIFY_CA".to_vec(),
+            },
+            insert(1, "ssl-ca", b"\"/my certs/ca#1.pem\""),
+            Op::CommentOut {
+                line: 4,
+                reason: "r".into(),
+            },
+            Op::AppendGroup {
+                group: "client-mariadb".into(),
+                options: vec![("ssl-verify-server-cert".into(), b"1".to_vec())],
+            },
+        ];
+        let values: &[(&str, &[u8])] = &[
+            ("ssl-mode", b"VERIFY_CA"),
+            ("ssl-ca", b"/my certs/ca#1.pem"),
+            ("ssl-verify-server-cert", b"1"),
+        ];
+        check(OLD, &ops, values).unwrap();
+    }
+
+    #[test]
+    fn a_value_encoded_wrongly_is_refused() {
+        // A planted encoder bug: the `#` starts a comment, the value reads back cut short.
+        let e = check(
+            OLD,
+            &[insert(1, "ssl-ca", b"/my certs/ca#1.pem")],
+            &[("ssl-ca", b"/my certs/ca#1.pem")],
+        )
+        .unwrap_err();
+        assert!(
+            e.what
+                .contains("[client] ssl-ca=… reads back with another value than planned"),
+            "{e}"
+        );
+        assert!(e.what.contains("MySQL CLI"), "names the families: {e}");
+    }
+
+    #[test]
+    fn an_injected_line_break_and_group_header_are_refused() {
+        // A planted bug: the value goes out raw, with a line break and a server group.
+        let raw = b"x\n[mysqld]\nbind-address=0.0.0.0";
+        let e = check(OLD, &[insert(1, "password", raw)], &[("password", raw)]).unwrap_err();
+        assert!(e.what.contains("another value than planned"), "{e}");
+        assert!(
+            !e.to_string().contains("0.0.0.0"),
+            "no value in the message: {e}"
+        );
+    }
+
+    #[test]
+    fn a_line_the_plan_does_not_touch_but_the_edit_drops_is_refused() {
+        // A planted edit bug: the ops comment out a line, the values say nothing changed there.
+        let doc = Document::parse(OLD.as_bytes().to_vec());
+        let wrong = apply(
+            &doc,
+            &[Op::CommentOut {
+                line: 1,
+                reason: "r".into(),
+            }],
+        )
+        .to_bytes(&doc);
+        let e = edit(Path::new(PATH), &doc, &[], &[], &wrong, None).unwrap_err();
+        assert!(
+            e.what.contains("[client] user=… was planned")
+                || e.what.contains("was planned but is not read"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_file_with_very_many_groups_is_still_checked() {
+        let mut old = String::new();
+        for i in 0..1500 {
+            old.push_str(&format!("[app{i}]\nx=1\n"));
+        }
+        old.push_str("[client]\nuser=a\n");
+        let last = old.lines().count() - 1;
+        let values: &[(&str, &[u8])] = &[("ssl-ca", b"/a b#.pem")];
+        check(&old, &[insert(last, "ssl-ca", b"\"/a b#.pem\"")], values).unwrap();
+        let e = check(&old, &[insert(last, "ssl-ca", b"/a b#.pem")], values).unwrap_err();
+        assert!(e.what.contains("another value than planned"), "{e}");
+    }
+
+    #[test]
+    fn an_edit_no_setting_explains_is_refused() {
+        let e = check(OLD, &[insert(1, "host", b"evil")], &[]).unwrap_err();
+        assert!(e.what.contains("no planned setting explains"), "{e}");
+    }
+
+    #[test]
+    fn a_new_file_reads_back_as_exactly_its_records() {
+        let records = [
+            Record::new(b"client", b"user", Some(b"a")),
+            Record::new(b"mysql", b"database", Some(b"d b")),
+        ];
+        let good = b"# c\n[client]\nuser = a\n\n[mysql]\ndatabase = \"d b\"\n";
+        new_file(Path::new(PATH), &records, good).unwrap();
+        let extra = b"[client]\nuser = a\nhost = h\n[mysql]\ndatabase = \"d b\"\n";
+        let e = new_file(Path::new(PATH), &records, extra).unwrap_err();
+        assert!(e.what.contains("[client] host=…"), "{e}");
+        let broken = b"[client]\nuser = a\n[mysql\ndatabase = \"d b\"\n";
+        assert!(new_file(Path::new(PATH), &records, broken).is_err());
+    }
+}
