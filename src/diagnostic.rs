@@ -260,7 +260,10 @@ fn escape(bytes: &[u8], tabs: bool) -> Cow<'_, str> {
 
 /// Decides, from a name as written (an option's, or a word of a line), whether it names a
 /// secret. The caller gives it (`clients::is_secret`, or one that says no to everything under
-/// `--show-secrets`): this module knows no option by name.
+/// `--show-secrets`): this module knows no option by name. It must hold for every text that
+/// contains a text it holds for (a secret word inside a longer text still counts), as
+/// `clients::is_secret` does: a text it does not hold for as a whole is then shown without
+/// looking at its words, which keeps masking cheap where there is nothing to hide.
 pub type Secret<'a> = &'a dyn Fn(&[u8]) -> bool;
 
 /// What a hidden value is shown as.
@@ -283,6 +286,9 @@ impl<'a> Masked<'a> {
     /// (a comment, a line without `=`), whatever follows the secret word. What is hidden runs
     /// to the end of the line (an inline comment may be part of what the user meant).
     pub fn line(raw: &'a [u8], secret: Secret<'_>) -> Masked<'a> {
+        if !secret(raw) {
+            return Masked::shown(raw);
+        }
         let (body, eol) = split_ending(raw);
         match secret_from(body, secret) {
             Some(at) if at < body.len() => {
@@ -307,6 +313,9 @@ impl<'a> Masked<'a> {
     pub fn value(name: &[u8], value: &'a [u8], secret: Secret<'_>) -> Masked<'a> {
         if secret(name) && !value.is_empty() {
             return Masked::hiding(MASK.as_bytes().to_vec());
+        }
+        if !secret(value) {
+            return Masked::shown(value);
         }
         match word_then_eq(value, 0, secret) {
             Some(at) if at < value.len() => {

@@ -163,10 +163,18 @@ pub fn is_tls_related(raw_name: &[u8]) -> bool {
 /// Whether an option (by its name as written) holds a secret: its value is masked in every
 /// output unless the user asks for it.
 pub fn is_secret(raw_name: &[u8]) -> bool {
-    const SECRET: [&[u8]; 3] = [b"passw", b"passphrase", b"secret"];
-    SECRET
-        .iter()
-        .any(|s| raw_name.windows(s.len()).any(|w| w.eq_ignore_ascii_case(s)))
+    // One pass: only a `p` or an `s` can start one of the words (this runs on every value
+    // `print-defaults` prints).
+    let at = |i: usize, word: &[u8]| {
+        raw_name
+            .get(i..i + word.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
+    };
+    (0..raw_name.len()).any(|i| match raw_name[i] | 0x20 {
+        b'p' => at(i, b"passw") || at(i, b"passphrase"),
+        b's' => at(i, b"secret"),
+        _ => false,
+    })
 }
 
 #[cfg(test)]
@@ -179,5 +187,10 @@ mod tests {
         assert!(is_secret(b"ssl-passphrase"));
         assert!(is_secret(b"loose_PASSWORD"));
         assert!(!is_secret(b"user"));
+        assert!(is_secret(b"x-PassPhrase"));
+        assert!(is_secret(b"client_SECRET"));
+        assert!(is_secret(b"a passw"));
+        assert!(!is_secret(b"pass"));
+        assert!(!is_secret(b"secre"));
     }
 }
