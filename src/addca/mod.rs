@@ -49,9 +49,6 @@ pub enum Error {
         line: usize,
         what: String,
     },
-    /// The new bytes do not read back as planned (our own check; nothing is written).
-    #[error(transparent)]
-    Verify(#[from] verify::Mismatch),
     #[error("{what}")]
     NoHome { what: &'static str },
     #[error("{what}")]
@@ -91,6 +88,10 @@ pub struct Proposal {
     pub ca_written: Vec<u8>,
     pub install: bool,
     pub plan: Plan,
+    /// The lines the plan writes (decoded): what [`apply`] checks the new bytes against.
+    pub settings: Vec<clients::Setting>,
+    /// What `~/` stands for in the file's include paths.
+    pub home: Option<PathBuf>,
     pub review: Review,
     pub warnings: Vec<String>,
     /// The unified diff, secrets masked unless asked for.
@@ -155,12 +156,6 @@ pub fn prepare(req: &Request, ctx: &Context) -> Result<Proposal, Error> {
         None,
     );
     let plan = plan::plan(&doc, &settings, &groups, req.target != Target::Mysql)?;
-    // Read the new bytes back before anything else looks at them: the old options plus
-    // exactly the planned ones, or nothing is written.
-    let values: Vec<(&str, &[u8])> = settings
-        .iter()
-        .map(|s| (s.name, s.value.as_slice()))
-        .collect();
     if let Some(last) = doc.lines().last()
         && last.kind == LineKind::Directive
         && last.ending == crate::optfile::LineEnding::None
@@ -175,17 +170,6 @@ pub fn prepare(req: &Request, ctx: &Context) -> Result<Proposal, Error> {
             line: last.number(),
             what: "the file ends with a directive without a line ending, which the reader skips; adding lines after it would end it, and the clients would then read what it names. End that line yourself (and check what it includes), then run add-ca again".into(),
         });
-    }
-    if plan.changed() {
-        let new = plan.edited.to_bytes(&doc);
-        verify::edit(
-            &req.file,
-            &doc,
-            &plan.ops,
-            &values,
-            &new,
-            ctx.env.home.as_deref(),
-        )?;
     }
     let review = review::review(
         &req.file,
@@ -214,6 +198,8 @@ pub fn prepare(req: &Request, ctx: &Context) -> Result<Proposal, Error> {
         ca_written,
         install,
         plan,
+        settings,
+        home: ctx.env.home.clone(),
         review,
         warnings: Vec::new(),
         diff,
@@ -383,6 +369,10 @@ fn permission_warnings(p: &Proposal) -> Vec<String> {
 /// a backup if asked. When the write fails, a CA this run installed is removed again. A
 /// proposal that changes nothing only makes sure the CA it names is installed.
 pub fn apply(p: &Proposal, backup: bool) -> Result<Applied, ApplyError> {
+    let new = p.changed().then(|| p.new_bytes());
+    if let Some(new) = &new {
+        verify_new_bytes(p, new)?;
+    }
     let installed = if p.install {
         Some(ca::install(&p.ca_path, &ca::installed_bytes(&p.ca)).map_err(ApplyError::Install)?)
     } else {
@@ -394,13 +384,8 @@ pub fn apply(p: &Proposal, backup: bool) -> Result<Applied, ApplyError> {
             backup: None,
         });
     }
-    let written = apply::write_atomic(
-        &p.file,
-        &p.new_bytes(),
-        p.original(),
-        p.new_file_mode,
-        backup,
-    );
+    let new = new.unwrap_or_default();
+    let written = apply::write_atomic(&p.file, &new, p.original(), p.new_file_mode, backup);
     let w = written.inspect_err(|_| {
         if let Some(how) = installed {
             ca::uninstall(&p.ca_path, how);
@@ -412,11 +397,87 @@ pub fn apply(p: &Proposal, backup: bool) -> Result<Applied, ApplyError> {
     })
 }
 
+/// The last check before the write: the new bytes, read back through the reader, are the old
+/// options plus exactly the planned ones ([`verify::edit`]), or nothing is written. It runs
+/// here, not in [`prepare`], since only a write needs it: `--check` and `--dry-run` stay as
+/// fast as reading the file.
+fn verify_new_bytes(p: &Proposal, new: &[u8]) -> Result<(), verify::Mismatch> {
+    let values: Vec<(&str, &[u8])> = p
+        .settings
+        .iter()
+        .map(|s| (s.name, s.value.as_slice()))
+        .collect();
+    verify::edit(
+        &p.file,
+        &p.doc,
+        &p.plan.ops,
+        &values,
+        new,
+        p.home.as_deref(),
+    )
+}
+
 /// Why [`apply`] did not write.
 #[derive(Debug, thiserror::Error)]
 pub enum ApplyError {
     #[error(transparent)]
+    Verify(#[from] verify::Mismatch),
+    #[error(transparent)]
     Install(Error),
     #[error(transparent)]
     Write(#[from] WriteError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn proposal(dir: &Path) -> Proposal {
+        let file = dir.join("my.cnf");
+        std::fs::write(&file, "[client]\nuser=u\n").unwrap();
+        let ca = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/certs/demo-ca.pem");
+        let req = Request {
+            ca: CaInput {
+                bytes: std::fs::read(&ca).unwrap(),
+                source: ca,
+                system_roots: false,
+                pipe: false,
+            },
+            file,
+            mode: Some(Mode::VerifyCa),
+            target: Target::Mixed,
+            group: None,
+            install: false,
+            show_secrets: false,
+        };
+        let ctx = Context {
+            now: 1_796_000_000,
+            env: crate::chain::SearchEnv {
+                home: Some(dir.to_path_buf()),
+                ..Default::default()
+            },
+            ..Context::default()
+        };
+        prepare(&req, &ctx).unwrap()
+    }
+
+    #[test]
+    fn a_proposal_that_reads_back_as_planned_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = proposal(dir.path());
+        apply(&p, false).unwrap();
+        assert_eq!(std::fs::read(&p.file).unwrap(), p.new_bytes());
+    }
+
+    #[test]
+    fn new_bytes_that_do_not_read_back_as_planned_are_not_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut p = proposal(dir.path());
+        // The plan says one CA path, the edit writes another: what the reader would get is
+        // not what was planned.
+        p.settings[0].value = b"/somewhere/else.pem".to_vec();
+        let e = apply(&p, false).unwrap_err();
+        assert!(matches!(e, ApplyError::Verify(_)), "{e}");
+        assert_eq!(std::fs::read(&p.file).unwrap(), b"[client]\nuser=u\n");
+    }
 }

@@ -172,7 +172,6 @@ pub(crate) fn stop_for(e: addca::Error) -> Stop {
             Exit::InvalidInput,
             format!("error: {e}\nnothing was changed"),
         ),
-        e @ addca::Error::Verify(_) => Stop(Exit::Refused, format!("error: {e}")),
         e @ (addca::Error::NoHome { .. } | addca::Error::Io { .. }) => {
             Stop(Exit::Io, format!("error: {e}"))
         }
@@ -256,7 +255,7 @@ fn write(p: &Proposal, backup: bool) -> (Exit, String, Option<addca::Applied>) {
                 Some(w),
             )
         }
-        Err(e @ ApplyError::Write(WriteError::Changed { .. })) => {
+        Err(e @ (ApplyError::Write(WriteError::Changed { .. }) | ApplyError::Verify(_))) => {
             (Exit::Refused, format!("error: {e}"), None)
         }
         Err(e) => (
