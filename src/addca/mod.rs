@@ -135,7 +135,7 @@ pub fn prepare(req: &Request, ctx: &Context) -> Result<Proposal, Error> {
     let original = read_original(&req.file)?;
     let exists = original.is_some();
     let doc = Document::parse(original.unwrap_or_default());
-    let refused = refused_lines(&req.file, &doc);
+    let refused = refused_lines(&req.file, &doc, ctx.env.home.as_deref());
     if !refused.is_empty() {
         return Err(Error::BadFile {
             path: req.file.clone(),
@@ -231,7 +231,7 @@ fn read_original(file: &Path) -> Result<Option<Vec<u8>>, Error> {
 }
 
 /// The lines every client refuses, with a hint each (add-ca edits no such file).
-fn refused_lines(path: &Path, doc: &Document) -> Vec<Finding> {
+fn refused_lines(path: &Path, doc: &Document, home: Option<&Path>) -> Vec<Finding> {
     if crate::optfile::lex::looks_binary(doc.bytes()) {
         return vec![Finding::on_file(
             "MC120",
@@ -271,7 +271,66 @@ fn refused_lines(path: &Path, doc: &Document) -> Vec<Finding> {
             Some(hint.to_string()),
         ));
     }
-    sink.finish()
+    let mut found = sink.finish();
+    // The lines show every fatal error but one: a directive whose target cannot be read.
+    if found.is_empty() && doc.lines().iter().any(|l| l.kind == LineKind::Directive) {
+        found.extend(fatal_reading(path, doc, home));
+    }
+    found
+}
+
+/// The reader's own verdict on the file as a top-level file: a fatal error no line shows by
+/// itself (an `!includedir` whose folder cannot be read stops every client). The reader is the
+/// judge, so nothing it refuses gets past add-ca.
+fn fatal_reading(path: &Path, doc: &Document, home: Option<&Path>) -> Option<Finding> {
+    use crate::chain::{ArgvCollector, ChainFile, Notice, Reader};
+    let groups = GroupSet::new(clients::all_client_groups(), None);
+    let open = || -> Box<dyn std::io::Read + '_> { Box::new(doc.bytes()) };
+    let mut reader = Reader::new(&groups, ArgvCollector::default())
+        .with_overlay(path, &open)
+        .with_home(home.map(Path::to_path_buf));
+    let file = ChainFile {
+        path: path.to_path_buf(),
+        required: false,
+    };
+    crate::chain::read_chain(&mut reader, std::slice::from_ref(&file)).err()?;
+    let notices = reader.into_visitor().notices;
+    let notice = notices.iter().rev().find(|n| n.is_error())?;
+    let secret: crate::diagnostic::Secret<'_> = &clients::is_secret;
+    let message = crate::diagnostic::Masked::line(notice.to_string().as_bytes(), secret)
+        .lossy()
+        .trim_start_matches("error: ")
+        .to_string();
+    let (code, hint) = match notice {
+        Notice::CantReadDir { .. } => ("MC106", "create the folder, or remove or correct the line"),
+        Notice::WrongGroup { .. } => ("MC102", "close the group header with `]`"),
+        Notice::OptionWithoutGroup { .. } => {
+            ("MC101", "put a group header such as [client] above it")
+        }
+        _ => ("MC107", "fix the line the reader names"),
+    };
+    Some(match notice.location() {
+        Some((p, reader_line)) if fsio::absolute(p) == fsio::absolute(path) => {
+            let number = doc.physical_line(reader_line);
+            let line = doc.lines().get(number.saturating_sub(1))?;
+            Finding::on_line(
+                code,
+                Severity::Error,
+                format!("{message}: every client refuses this file"),
+                path,
+                number,
+                crate::diagnostic::Masked::line(doc.raw(line), secret),
+                Some(hint.to_string()),
+            )
+        }
+        _ => Finding::on_file(
+            code,
+            Severity::Error,
+            format!("{message}: every client refuses this file"),
+            Some(path),
+            Some(hint.to_string()),
+        ),
+    })
 }
 
 /// What the user should know before applying: CA warnings, unreadable files, passwords in a
