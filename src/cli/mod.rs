@@ -63,8 +63,8 @@ mycnf-secure add-ca ca.pem --target mariadb --dry-run --format json"
     AddCa(AddCaArgs),
     /// Write a new client option file: connection settings and the TLS lines of add-ca.
     #[command(
-        after_help = "The password is never taken as an argument: use --password-stdin, or a connection \
-string read from standard input (--url -). The file is created with mode 0600 and is never replaced \
+        after_help = "The password is never taken as an argument: use --password-stdin (on a terminal it \
+asks without echo), or a connection string read from standard input (--url -). The file is created with mode 0600 and is never replaced \
 without --force.\n\n\
 Examples:\n  \
 mycnf-secure init --host db.example.test --user app --password-stdin --ca ca.pem\n  \
@@ -227,7 +227,8 @@ pub struct InitArgs {
     /// Default database (written in [mysql]: mysqldump and friends do not know it).
     #[arg(long, value_name = "D")]
     pub database: Option<String>,
-    /// Read the password from the first line of standard input.
+    /// Read the password from standard input: asked for without echo on a terminal, else the
+    /// first line. An empty password is refused.
     #[arg(long)]
     pub password_stdin: bool,
     /// The CA certificate; validated as add-ca validates it.
