@@ -4,29 +4,14 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Output, Stdio};
+use std::process::Output;
 
 use mycnf_secure::optfile::Document;
 
 fn init(dir: &Path, args: &[&str], stdin: &str) -> Output {
-    use std::io::Write;
-    let mut child = common::clean_command(&common::ours(), dir)
-        .arg("init")
-        .args(args)
-        .current_dir(dir)
-        .env_remove("XDG_DATA_HOME")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    let mut all = vec!["init"];
+    all.extend(args);
+    common::run_ours(dir, &all, stdin.as_bytes())
 }
 
 fn ca() -> String {

@@ -12,18 +12,7 @@ use std::process::{Output, Stdio};
 use common::certs;
 
 fn run(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    use std::io::Write;
-    let mut child = common::clean_command(&common::ours(), dir)
-        .args(args)
-        .current_dir(dir)
-        .env_remove("XDG_DATA_HOME")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    child.wait_with_output().unwrap()
+    common::run_ours(dir, args, stdin)
 }
 
 fn stderr(o: &Output) -> String {

@@ -7,9 +7,8 @@
 mod common;
 
 use std::collections::HashSet;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Output, Stdio};
+use std::process::Output;
 
 /// How long a piece of a secret may be seen: none of 6 bytes.
 const PIECE: usize = 6;
@@ -76,20 +75,7 @@ fn assert_nothing_leaks(what: &str, out: &Output, secrets: &Secrets) {
 
 /// Runs our program with HOME at `home` and `stdin` on standard input.
 fn run(home: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = common::clean_command(&common::ours(), home)
-        .args(args)
-        .current_dir(home)
-        .env_remove("XDG_DATA_HOME")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    // The command may stop reading early: a broken pipe here is not the test's business.
-    let _ = input.write_all(stdin);
-    drop(input);
-    child.wait_with_output().unwrap()
+    common::run_ours(home, args, stdin)
 }
 
 fn ca() -> String {

@@ -232,6 +232,27 @@ pub fn clean_command(program: &Path, home: &Path) -> Command {
     cmd
 }
 
+/// Runs our program in `dir` with HOME there too (and no XDG data folder from the caller),
+/// `stdin` on its standard input.
+pub fn run_ours(dir: &Path, args: &[&str], stdin: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = clean_command(&ours(), dir)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("XDG_DATA_HOME")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    // The command may stop reading early: a broken pipe here is not the test's business.
+    let _ = input.write_all(stdin);
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
 /// The path of our binary.
 pub fn ours() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_mycnf-secure"))
