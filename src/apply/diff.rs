@@ -200,8 +200,10 @@ pub fn unified_edit(label: &str, doc: &Document, edited: &Edited, secret: Secret
 mod tests {
     use super::*;
 
+    /// Holds for any text containing `password`, as the real predicate holds for any text
+    /// containing a secret word (see `diagnostic::Secret`).
     fn password(name: &[u8]) -> bool {
-        name == b"password"
+        name.windows(8).any(|w| w == b"password")
     }
 
     fn edit_diff(input: &str, ops: &[crate::optfile::edit::Op]) -> (String, String) {
