@@ -569,4 +569,88 @@ mod tests {
         let once = run("[client]\nuser=a\n", Target::Mixed, Mode::VerifyIdentity);
         assert_eq!(run(&once, Target::Mixed, Mode::VerifyIdentity), once);
     }
+
+    #[test]
+    fn lines_that_switch_tls_off_or_stop_mysql_clients_are_disabled_for_the_mixed_target() {
+        let out = run(
+            "[client]\nuser=a\nskip-ssl\nssl=0\ndisable-ssl\nssl-capath=/etc/ssl/certs\n[mariadb-client]\nssl-verify-server-cert=OFF\n[mysqldump]\nssl-mode=PREFERRED\n",
+            Target::Mixed,
+            Mode::VerifyCa,
+        );
+        for line in ["skip-ssl", "ssl=0", "disable-ssl"] {
+            assert!(
+                out.contains(&format!(
+                    "# option MySQL 8.0 removed (it stops MySQL clients), disabled by mycnf-secure: {line}\n"
+                )),
+                "{line}: {out}"
+            );
+        }
+        for line in [
+            "ssl-capath=/etc/ssl/certs",
+            "ssl-verify-server-cert=OFF",
+            "ssl-mode=PREFERRED",
+        ] {
+            assert!(
+                out.contains(&format!("by mycnf-secure: {line}\n")),
+                "{line}: {out}"
+            );
+        }
+    }
+
+    #[test]
+    fn ssl_verify_server_cert_in_client_moves_to_client_mariadb_in_any_spelling() {
+        for line in [
+            "ssl-verify-server-cert",
+            "ssl_verify_server_cert=ON",
+            "loose-ssl-verify-server-cert=1",
+            "SSL-VERIFY-SERVER-CERT=true",
+        ] {
+            let out = run(
+                &format!("[client]\n{line}\nuser=a\n"),
+                Target::Mixed,
+                Mode::VerifyCa,
+            );
+            assert_eq!(
+                out,
+                format!(
+                    "[client]\n# moved to [client-mariadb] by mycnf-secure (MySQL 8.0 clients stop on it): {line}\nuser=a\nssl-ca=/etc/ca.pem\nloose-ssl-mode=VERIFY_CA\n\n[client-mariadb]\nssl-verify-server-cert=1\n"
+                ),
+                "{line}"
+            );
+        }
+        // Switched off, it is only disabled; for MySQL alone, only disabled too.
+        let off = run(
+            "[client]\nssl-verify-server-cert=0\n",
+            Target::Mixed,
+            Mode::VerifyCa,
+        );
+        assert!(!off.contains("[client-mariadb]"), "{off}");
+        let mysql = run(
+            "[client]\nssl-verify-server-cert\n",
+            Target::Mysql,
+            Mode::VerifyCa,
+        );
+        assert!(
+            mysql.starts_with("[client]\n# option MySQL 8.0 removed"),
+            "{mysql}"
+        );
+        assert!(!mysql.contains("[client-mariadb]"), "{mysql}");
+    }
+
+    #[test]
+    fn skip_ssl_read_before_our_ssl_ca_stays_for_the_mariadb_target() {
+        let input = "[client]\nskip-ssl\n";
+        let out = run(input, Target::Mariadb, Mode::VerifyCa);
+        assert!(out.starts_with(input), "{out}");
+        // Read after it, it is disabled.
+        let after = run(
+            "[client-mariadb]\nuser=a\n[client]\nskip-ssl\n",
+            Target::Mariadb,
+            Mode::VerifyCa,
+        );
+        assert!(
+            after.contains("# overridden TLS setting disabled by mycnf-secure: skip-ssl"),
+            "{after}"
+        );
+    }
 }

@@ -304,15 +304,14 @@ fn blockers(file: &Path, opts: &[Opt], settings: &[Setting], target: Target) -> 
                 continue;
             }
             let why = if family.stops_on(&o.name) {
-                family.stop_message(o)
+                format!("stops {}: {}", family.label, family.stop_message(o))
             } else {
                 let at = ours.iter().take_while(|(i, _)| *i < k).count();
                 if !clients::outcome::weakens(family, &ours_opts, o, at) {
                     continue;
                 }
-                "weakens TLS (read after our lines)".to_string()
+                format!("weakens TLS for {} (read after our lines)", family.label)
             };
-            let why = format!("{}: {why}", family.label);
             match found
                 .iter_mut()
                 .find(|(b, _)| *b.file == *o.file && b.line == o.line)

@@ -501,4 +501,92 @@ mod tests {
                 .starts_with("MySQL 8.0+ stops: unknown option 'ssl-verify-server-cert'")
         );
     }
+
+    #[test]
+    fn an_ssl_option_read_after_skip_ssl_switches_tls_back_on_in_mariadb_clients() {
+        let back_on = opts(&[
+            ("client", "skip-ssl", None),
+            ("client", "ssl-ca", Some("/ca.pem")),
+            ("client-mariadb", "ssl-verify-server-cert", Some("1")),
+        ]);
+        assert_eq!(row(&back_on, Family::MariadbCli113).level, Level::Verified);
+        assert_eq!(row(&back_on, Family::MariadbCli114).level, Level::Verified);
+        let off = opts(&[
+            ("client", "ssl-ca", Some("/ca.pem")),
+            ("client", "skip-ssl", None),
+        ]);
+        for f in [Family::MariadbCli113, Family::MariadbCli114] {
+            assert_eq!(
+                row(&off, f).summary,
+                "TLS switched off (skip-ssl / ssl=0)",
+                "{f:?}"
+            );
+        }
+        // A negated ssl-* option is no option that switches --ssl on.
+        let still_off = opts(&[
+            ("client", "ssl", Some("0")),
+            ("client", "skip-ssl-verify-server-cert", None),
+        ]);
+        assert!(
+            row(&still_off, Family::MariadbCli114)
+                .summary
+                .starts_with("TLS switched off")
+        );
+    }
+
+    fn ours() -> Vec<Opt> {
+        opts(&[
+            ("client", "ssl-ca", Some("/ca.pem")),
+            ("client", "loose-ssl-mode", Some("VERIFY_CA")),
+        ])
+    }
+
+    fn weakens_after(f: Family, line: (&str, &str, Option<&str>)) -> bool {
+        let ours = ours();
+        let refs: Vec<&Opt> = ours.iter().collect();
+        weakens(f.profile(), &refs, &opts(&[line])[0], refs.len())
+    }
+
+    #[test]
+    fn lines_that_weaken_tls_after_ours_are_judged_by_each_familys_model() {
+        use Family::*;
+        for (f, line) in [
+            (MariadbCli113, ("client", "skip-ssl", None)),
+            (MariadbCli113, ("client", "ssl", Some("0"))),
+            (MariadbCli114, ("client", "disable-ssl", None)),
+            (MariadbCli114, ("client", "ssl", Some("OFF"))),
+            (
+                MariadbCli114,
+                ("client", "skip-ssl-verify-server-cert", None),
+            ),
+            (
+                MariadbCli114,
+                ("client", "ssl-verify-server-cert", Some("0")),
+            ),
+            (MysqlCli, ("client", "ssl-mode", Some("PREFERRED"))),
+            (MysqlCli, ("client", "ssl-mode", Some("DISABLED"))),
+            (MysqlCli, ("client", "ssl-ca", Some("/elsewhere.pem"))),
+            (MysqlCli, ("client", "ssl-capath", Some("/etc/ssl/certs"))),
+            (Pymysql, ("client", "ssl-ca", Some("/elsewhere.pem"))),
+        ] {
+            assert!(weakens_after(f, line), "{f:?} {line:?}");
+        }
+        for (f, line) in [
+            (MysqlCli, ("client", "ssl-mode", Some("VERIFY_IDENTITY"))),
+            (
+                MariadbCli113,
+                ("client", "ssl-verify-server-cert", Some("1")),
+            ),
+            (MariadbCli113, ("client", "ssl-ca", Some("/ca.pem"))),
+            // Connector/C never sees a prefixed line.
+            (ConnectorC, ("client", "skip-ssl-verify-server-cert", None)),
+        ] {
+            assert!(!weakens_after(f, line), "{f:?} {line:?}");
+        }
+        // Read before our ssl-ca, skip-ssl is undone by it.
+        let ours = ours();
+        let refs: Vec<&Opt> = ours.iter().collect();
+        let skip = &opts(&[("client", "skip-ssl", None)])[0];
+        assert!(!weakens(MariadbCli113.profile(), &refs, skip, 0));
+    }
 }
