@@ -367,7 +367,7 @@ fn a_line_in_an_included_file_that_stops_a_client_is_refused_with_its_file_and_l
     assert_eq!(out.status.code(), Some(3), "{err}");
     assert!(
         err.contains(
-            "[TMP]/20-include-skip-ssl/conf.d/tls.cnf:2: [client] skip-ssl: stops MySQL CLI: unknown option 'skip-ssl'"
+            "[TMP]/20-include-skip-ssl/conf.d/tls.cnf:2: [client] skip-ssl: stops MySQL CLI (unknown option 'skip-ssl')"
         ),
         "{err}"
     );

@@ -275,7 +275,9 @@ pub fn review(
 fn blockers(file: &Path, opts: &[Opt], settings: &[Setting], target: Target) -> Vec<Blocker> {
     let abs = chain::fsio::absolute(file);
     let ours_file = |o: &Opt| chain::fsio::absolute(&o.file) == abs;
-    let mut found: Vec<(Blocker, Vec<&'static str>)> = Vec::new();
+    // Per line: the families it stops (with the first one's words), those it weakens.
+    type Found = (Blocker, Vec<&'static str>, String, Vec<&'static str>);
+    let mut found: Vec<Found> = Vec::new();
     for family in clients::covered(target) {
         if family.reads != clients::Reads::Chain {
             continue;
@@ -303,53 +305,66 @@ fn blockers(file: &Path, opts: &[Opt], settings: &[Setting], target: Target) -> 
             if ours_file(o) || !reads(o) {
                 continue;
             }
-            let why = if family.stops_on(&o.name) {
-                format!("stops {}: {}", family.label, family.stop_message(o))
-            } else {
+            let stops = family.stops_on(&o.name);
+            if !stops {
                 let at = ours.iter().take_while(|(i, _)| *i < k).count();
                 if !clients::outcome::weakens(family, &ours_opts, o, at) {
                     continue;
                 }
-                format!("weakens TLS for {} (read after our lines)", family.label)
-            };
-            match found
-                .iter_mut()
-                .find(|(b, _)| *b.file == *o.file && b.line == o.line)
+            }
+            let i = match found
+                .iter()
+                .position(|(b, ..)| *b.file == *o.file && b.line == o.line)
             {
-                Some((b, labels)) => {
-                    if !labels.contains(&family.label) {
-                        labels.push(family.label);
-                        b.why.push_str("; ");
-                        b.why.push_str(&why);
-                    }
-                }
+                Some(i) => i,
                 None => {
-                    let line = match &o.value {
-                        Some(v) => {
-                            let mut l = o.raw_name.clone().into_bytes();
-                            l.push(b'=');
-                            l.extend_from_slice(v);
-                            l
-                        }
-                        None => o.raw_name.clone().into_bytes(),
+                    let mut line = o.raw_name.clone().into_bytes();
+                    if let Some(v) = &o.value {
+                        line.push(b'=');
+                        line.extend_from_slice(v);
+                    }
+                    let text = crate::diagnostic::Masked::line(&line, &clients::is_secret)
+                        .lossy()
+                        .into_owned();
+                    let b = Blocker {
+                        file: o.file.to_path_buf(),
+                        line: o.line,
+                        group: o.group.clone(),
+                        text,
+                        why: String::new(),
                     };
-                    found.push((
-                        Blocker {
-                            file: o.file.to_path_buf(),
-                            line: o.line,
-                            group: o.group.clone(),
-                            text: crate::diagnostic::Masked::line(&line, &clients::is_secret)
-                                .lossy()
-                                .into_owned(),
-                            why,
-                        },
-                        vec![family.label],
-                    ))
+                    found.push((b, Vec::new(), String::new(), Vec::new()));
+                    found.len() - 1
                 }
+            };
+            let (_, stopped, words, weakened) = &mut found[i];
+            if stops {
+                if stopped.is_empty() {
+                    *words = family.stop_message(o);
+                }
+                stopped.push(family.label);
+            } else {
+                weakened.push(family.label);
             }
         }
     }
-    found.into_iter().map(|(b, _)| b).collect()
+    found
+        .into_iter()
+        .map(|(mut b, stopped, words, weakened)| {
+            let mut parts = Vec::new();
+            if !stopped.is_empty() {
+                parts.push(format!("stops {} ({words})", stopped.join(", ")));
+            }
+            if !weakened.is_empty() {
+                parts.push(format!(
+                    "weakens TLS for {} (it is read after our lines)",
+                    weakened.join(", ")
+                ));
+            }
+            b.why = parts.join("; ");
+            b
+        })
+        .collect()
 }
 
 /// Lines of other files that win over one of ours for the command-line clients.
