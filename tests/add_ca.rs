@@ -9,7 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use common::certs;
+use mycnf_secure::addca::review;
+use mycnf_secure::clients::{self, Target};
 use mycnf_secure::optfile::Document;
+use mycnf_secure::optfile::edit::Edited;
 use serde_json::Value;
 
 const TARGETS: [&str; 3] = ["mixed", "mysql", "mariadb"];
@@ -125,7 +128,9 @@ fn assert_untouched_lines_kept(old: &[u8], new: &[u8], touched: &[usize]) {
     }
 }
 
-/// Runs add-ca `--yes --format json` for one cell of the matrix; returns the JSON.
+/// Runs add-ca `--yes --format json --force` for one cell of the matrix; returns the JSON.
+/// (`--force`: a shape with a line in another file is refused without it; the refusal has its
+/// own test.)
 fn apply(c: &Case, target: &str, mode: &str) -> Value {
     let dir = c.tmp.path();
     let args = [
@@ -139,6 +144,7 @@ fn apply(c: &Case, target: &str, mode: &str) -> Value {
         "--yes",
         "--format",
         "json",
+        "--force",
     ];
     let done = add_ca(dir, &args);
     assert_eq!(done.status.code(), Some(0), "{}", text(&done.stderr, dir));
@@ -173,7 +179,9 @@ fn add_ca_for_every_target_mode_and_file_shape() {
                 let original = std::fs::read(&c.file).ok();
                 let file = c.file.to_str().unwrap();
                 let ca = c.ca.to_str().unwrap();
-                let base = ["--file", file, "--target", target, "--mode", mode];
+                let base = [
+                    "--file", file, "--target", target, "--mode", mode, "--force",
+                ];
                 let cell = format!("{shape} --target {target} --mode {mode}");
 
                 // What a person sees first.
@@ -242,6 +250,138 @@ fn add_ca_for_every_target_mode_and_file_shape() {
             }
         }
     }
+}
+
+/// The families a target is written for, as the JSON names them.
+fn covered(target: &str) -> Vec<Value> {
+    let t = match target {
+        "mysql" => Target::Mysql,
+        "mariadb" => Target::Mariadb,
+        _ => Target::Mixed,
+    };
+    clients::covered(t)
+        .iter()
+        .map(|p| serde_json::to_value(p.family).unwrap())
+        .collect()
+}
+
+/// Every cell of shape × target × mode, applied without --force: add-ca either refuses (exit
+/// 3, the file untouched, a line of another file named) or exits 0, and then no family of the
+/// target is stopped ("fail") or has TLS switched off in the table it printed, but for a
+/// strict INI parser's refusal that the original file already earned (a repeated group).
+#[test]
+fn add_ca_never_exits_0_leaving_a_client_of_its_target_stopped_or_with_tls_switched_off() {
+    let mut refused = Vec::new();
+    for shape in common::add_ca_shapes() {
+        for target in TARGETS {
+            for mode in MODES {
+                let c = case(&shape);
+                let dir = c.tmp.path();
+                let cell = format!("{shape} --target {target} --mode {mode}");
+                let original = std::fs::read(&c.file).ok();
+                let pre_strict = original.as_ref().and_then(|o| {
+                    let doc = Document::parse(o.clone());
+                    review::strict_ini_error(&doc, &Edited::default())
+                });
+                let out = add_ca(
+                    dir,
+                    &[
+                        c.ca.to_str().unwrap(),
+                        "--file",
+                        c.file.to_str().unwrap(),
+                        "--target",
+                        target,
+                        "--mode",
+                        mode,
+                        "--yes",
+                        "--format",
+                        "json",
+                    ],
+                );
+                if out.status.code() == Some(3) {
+                    refused.push(format!("{shape} {target}"));
+                    let err = text(&out.stderr, dir);
+                    assert!(
+                        err.contains("add-ca edits only") && err.contains(".cnf:"),
+                        "{cell}: {err}"
+                    );
+                    assert_eq!(std::fs::read(&c.file).ok(), original, "{cell}: wrote");
+                    continue;
+                }
+                assert_eq!(
+                    out.status.code(),
+                    Some(0),
+                    "{cell}: {}",
+                    text(&out.stderr, dir)
+                );
+                let j = json(&out);
+                let families = covered(target);
+                for row in j["clients"].as_array().unwrap() {
+                    if !families.contains(&row["family"]) {
+                        continue;
+                    }
+                    let summary = row["summary"].as_str().unwrap();
+                    if pre_strict.is_some() && summary.starts_with("refuses the file") {
+                        continue;
+                    }
+                    assert!(
+                        row["level"] != "broken" && !summary.contains("TLS switched off"),
+                        "{cell}: exit 0 leaves {row}"
+                    );
+                }
+            }
+        }
+    }
+    // The lines of included files: `ssl-mode=DISABLED` stops MariaDB clients and undoes ours
+    // for MySQL; `skip-ssl` stops MySQL clients (and comes before MariaDB's lines of ours).
+    refused.dedup();
+    assert_eq!(
+        refused,
+        [
+            "14-includedir-override mixed",
+            "14-includedir-override mysql",
+            "14-includedir-override mariadb",
+            "20-include-skip-ssl mixed",
+            "20-include-skip-ssl mysql",
+        ]
+    );
+}
+
+/// A line of an included file (which add-ca does not edit) that stops a client of the target is
+/// refused with its file and line (exit 3) and nothing is written; with --force add-ca writes
+/// and warns with the same file and line.
+#[test]
+fn a_line_in_an_included_file_that_stops_a_client_is_refused_with_its_file_and_line_unless_forced()
+{
+    let c = case("20-include-skip-ssl");
+    let dir = c.tmp.path();
+    let original = std::fs::read(&c.file).unwrap();
+    let args = [
+        c.ca.to_str().unwrap(),
+        "--file",
+        c.file.to_str().unwrap(),
+        "--yes",
+    ];
+    let out = add_ca(dir, &args);
+    let err = text(&out.stderr, dir);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains(
+            "[TMP]/20-include-skip-ssl/conf.d/tls.cnf:2: [client] skip-ssl: stops MySQL CLI (unknown option 'skip-ssl')"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("nothing was changed"), "{err}");
+    assert_eq!(std::fs::read(&c.file).unwrap(), original);
+
+    let forced = add_ca(dir, &[&args[..], &["--force"]].concat());
+    let out_text = text(&forced.stdout, dir) + &text(&forced.stderr, dir);
+    assert_eq!(forced.status.code(), Some(0), "{out_text}");
+    assert!(
+        out_text.contains("warning: [TMP]/20-include-skip-ssl/conf.d/tls.cnf:2: [client] skip-ssl"),
+        "{out_text}"
+    );
+    assert_ne!(std::fs::read(&c.file).unwrap(), original);
 }
 
 /// After add-ca, `my_print_defaults` (what the clients read) gives our values last, for the

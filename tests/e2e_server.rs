@@ -12,7 +12,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+
 use common::certs;
+use mycnf_secure::clients::{self, Family, Outcome};
+use mycnf_secure::optfile::{Document, Opt};
 
 fn server_program(name: &str) -> PathBuf {
     common::program(name, "mariadb-server")
@@ -157,14 +161,29 @@ fn pki(dir: &Path) -> Pki {
     p
 }
 
+/// The connection lines for user `u` on `port`.
+fn connection(port: u16) -> String {
+    format!("[client]\nuser = u\npassword = \"p#ss w0rd\"\nhost = 127.0.0.1\nport = {port}\n")
+}
+
 /// An option file for user `u` on `port`, then `add-ca` applied to it.
 fn option_file(dir: &Path, name: &str, port: u16, ca: &Path, target: &str) -> PathBuf {
+    option_file_with(dir, name, port, ca, target, "VERIFY_IDENTITY", "")
+}
+
+/// An option file for user `u` on `port` followed by `extra` lines, then `add-ca` applied to it
+/// for `target` and `mode`.
+fn option_file_with(
+    dir: &Path,
+    name: &str,
+    port: u16,
+    ca: &Path,
+    target: &str,
+    mode: &str,
+    extra: &str,
+) -> PathBuf {
     let file = dir.join(name);
-    std::fs::write(
-        &file,
-        format!("[client]\nuser = u\npassword = \"p#ss w0rd\"\nhost = 127.0.0.1\nport = {port}\n"),
-    )
-    .unwrap();
+    std::fs::write(&file, format!("{}{extra}", connection(port))).unwrap();
     let out = common::clean_command(&common::ours(), dir)
         .args([
             "add-ca",
@@ -172,7 +191,7 @@ fn option_file(dir: &Path, name: &str, port: u16, ca: &Path, target: &str) -> Pa
             "--file",
             file.to_str().unwrap(),
         ])
-        .args(["--target", target, "--mode", "VERIFY_IDENTITY", "--yes"])
+        .args(["--target", target, "--mode", mode, "--yes"])
         .output()
         .unwrap();
     assert!(
@@ -468,5 +487,153 @@ fn connector_c_reads_ssl_verify_server_cert_as_the_client_knowledge_says() {
             if cli_said { "on" } else { "off" },
             String::from_utf8_lossy(&cli.stderr)
         );
+    }
+}
+
+/// The client table's row for a family, for the options of `file` as read in order.
+fn claimed(file: &Path, family: Family) -> Outcome {
+    let doc = Document::parse(std::fs::read(file).unwrap());
+    let path: Arc<Path> = Arc::from(file);
+    let lines = doc.lines();
+    let opts: Vec<Opt> = lines
+        .iter()
+        .filter_map(|l| {
+            let name = doc.option_name(l)?;
+            let group = doc.group_name(&lines[l.group()?])?;
+            let value = doc.option_value(l);
+            Some(Opt::new(
+                group,
+                name,
+                value.as_deref(),
+                path.clone(),
+                l.number(),
+            ))
+        })
+        .collect();
+    clients::outcomes(&opts, &opts, None)
+        .into_iter()
+        .find(|o| o.family == family)
+        .unwrap()
+}
+
+/// MariaDB's programs switch `--ssl` on for every `ssl-*` option they read: `ssl-ca` read after
+/// `skip-ssl` turns TLS back on (the user who must use TLS gets in), `skip-ssl` read after
+/// `ssl-ca` turns it off (the user is refused). The client table says the same for each file.
+#[test]
+#[ignore = "needs mariadbd (mariadb-server) and the mariadb clients (mariadb-client); scripts/test installs them and runs it"]
+fn mariadb_reads_an_ssl_option_after_skip_ssl_as_tls_back_on_as_the_client_table_says() {
+    let Setup { dir, pki, tls, .. } = &setup();
+    let ca = pki.ca.display();
+    for (name, lines, tls_on) in [
+        ("back-on.cnf", format!("skip-ssl\nssl-ca = {ca}\n"), true),
+        (
+            "cert-back-on.cnf",
+            format!(
+                "ssl = 0\nssl-ca = {ca}\nssl-cipher = ECDHE-RSA-AES256-GCM-SHA384:TLS_AES_256_GCM_SHA384\n"
+            ),
+            true,
+        ),
+        ("off.cnf", format!("ssl-ca = {ca}\nskip-ssl\n"), false),
+        (
+            "off-disable.cnf",
+            format!("ssl-ca = {ca}\ndisable-ssl\n"),
+            false,
+        ),
+    ] {
+        let file = dir.join(name);
+        std::fs::write(&file, format!("{}{lines}", connection(tls.port))).unwrap();
+        let out = mariadb_ssl_version(&file);
+        let connected_over_tls =
+            out.status.success() && String::from_utf8_lossy(&out.stdout).contains("TLSv1.");
+        assert_eq!(
+            connected_over_tls,
+            tls_on,
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if !tls_on {
+            assert!(
+                String::from_utf8_lossy(&out.stderr).contains("Access denied"),
+                "{name}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let row = claimed(&file, Family::MariadbCli113);
+        assert_eq!(
+            !row.summary.contains("TLS switched off"),
+            tls_on,
+            "{name}: the table says {:?}",
+            row.summary
+        );
+    }
+}
+
+/// A file with `skip-ssl` (which stops MySQL clients and switches TLS off for MariaDB's) or
+/// `ssl-verify-server-cert` (gone in MySQL 8.0) in `[client]`: after add-ca for the mixed target,
+/// `mariadb` connects over TLS and verifies the server (the wrong CA is refused); the moved
+/// `ssl-verify-server-cert` still makes it insist on TLS (a server without TLS is refused).
+#[test]
+#[ignore = "needs mariadbd (mariadb-server) and the mariadb clients (mariadb-client); scripts/test installs them and runs it"]
+fn after_add_ca_lines_that_switched_tls_off_in_client_no_longer_do() {
+    let Setup {
+        dir,
+        pki,
+        tls,
+        plain,
+        ..
+    } = &setup();
+    let dir = dir.as_path();
+    for mode in ["VERIFY_CA", "VERIFY_IDENTITY"] {
+        for (shape, extra) in [
+            ("skip-ssl", "skip-ssl\n"),
+            ("verify", "ssl-verify-server-cert\n"),
+        ] {
+            let cell = format!("{shape} {mode}");
+            let good = option_file_with(
+                dir,
+                &format!("good-{shape}-{mode}.cnf"),
+                tls.port,
+                &pki.ca,
+                "mixed",
+                mode,
+                extra,
+            );
+            let text = std::fs::read_to_string(&good).unwrap();
+            assert!(
+                !text.lines().any(|l| l == extra.trim_end()),
+                "{cell}: the line is still there: {text}"
+            );
+            let out = mariadb_ssl_version(&good);
+            assert!(
+                out.status.success() && String::from_utf8_lossy(&out.stdout).contains("TLSv1."),
+                "{cell}: not over TLS: {}\n{text}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_no_unknown_option(&out, &cell);
+            let wrong = option_file_with(
+                dir,
+                &format!("wrong-{shape}-{mode}.cnf"),
+                tls.port,
+                &pki.other_ca,
+                "mixed",
+                mode,
+                extra,
+            );
+            let out = mariadb_ssl_version(&wrong);
+            assert!(!out.status.success(), "{cell}: connected with the wrong CA");
+            if shape == "verify" || mode == "VERIFY_IDENTITY" {
+                let downgrade = option_file_with(
+                    dir,
+                    &format!("plain-{shape}-{mode}.cnf"),
+                    plain.port,
+                    &pki.ca,
+                    "mixed",
+                    mode,
+                    extra,
+                );
+                let out = mariadb_ssl_version(&downgrade);
+                assert!(!out.status.success(), "{cell}: connected without TLS");
+            }
+        }
     }
 }

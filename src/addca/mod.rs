@@ -149,13 +149,14 @@ pub fn prepare(req: &Request, ctx: &Context) -> Result<Proposal, Error> {
         fsio::absolute(&req.ca.source)
     };
     let ca_written = ca::path_for_file(&ca_path);
-    let settings =
+    let mut settings =
         clients::settings::settings(req.target, verdict.mode, &ca_written, req.group.as_deref());
     let groups = GroupSet::new(
         clients::target_groups(req.target, req.group.as_deref()),
         None,
     );
-    let plan = plan::plan(&doc, &settings, &groups, req.target != Target::Mysql)?;
+    let plan = plan::plan(&doc, &settings, &groups, req.target)?;
+    settings.extend(plan.added.iter().cloned());
     if let Some(last) = doc.lines().last()
         && last.kind == LineKind::Directive
         && last.ending == crate::optfile::LineEnding::None

@@ -1,13 +1,18 @@
 //! Where `add-ca`'s lines go in a document: edit the option in place when the group has it,
 //! else add it at the end of the group's last block, else append the group; comment out later
-//! lines of the same file that would override ours.
+//! lines of the same file that would override ours, lines read after ours that would weaken TLS
+//! for a client family of the target, and lines that would stop one (as the client model in
+//! [`crate::clients::outcome`] judges them: the plan and the client table agree).
+
+use std::path::Path;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::chain::GroupSet;
-use crate::clients::{self, Family, Setting, Vendor};
+use crate::clients::{self, Profile, Setting, Target};
 use crate::optfile::edit::{self, Edited, NewOptions, Op};
-use crate::optfile::{Document, EncodeError, LineKind, OptionName, encode_value};
+use crate::optfile::{Document, EncodeError, LineKind, Opt, OptionName, encode_value};
 
 /// What the plan does to one line of the original file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +35,9 @@ pub struct Plan {
     pub ops: Vec<Op>,
     pub changes: Vec<Change>,
     pub edited: Edited,
+    /// Lines the plan writes besides the settings it was given (a line moved to another
+    /// group): the edit holds them, so the read-back check must expect them.
+    pub added: Vec<Setting>,
 }
 
 impl Plan {
@@ -39,8 +47,6 @@ impl Plan {
 }
 
 pub const COMMENT_REASON: &str = "overridden TLS setting disabled by mycnf-secure";
-pub const MYSQL_ONLY_REASON: &str =
-    "MySQL-only option that stops MariaDB clients, disabled by mycnf-secure";
 
 /// An option line of the file that may matter to TLS: its group header (an index into
 /// [`Index::headers`]) and its name (an index into [`Index::names`]).
@@ -56,13 +62,13 @@ impl Relevant {
     }
 }
 
-/// A group header: its line, its name, and whether the target clients and the MariaDB
-/// programs read it.
+/// A group header: its line, its name, whether the target clients read it, and which of the
+/// target's families ([`clients::covered`], by index) read it.
 struct Header {
     line: usize,
     name: Vec<u8>,
     target: bool,
-    mariadb: bool,
+    read_by: Vec<bool>,
 }
 
 /// One pass over the file: its group headers and its TLS option lines, each distinct spelling
@@ -74,7 +80,7 @@ struct Index {
 }
 
 impl Index {
-    fn new(doc: &Document, target_groups: &GroupSet, mariadb: &GroupSet) -> Index {
+    fn new(doc: &Document, target_groups: &GroupSet, families: &[GroupSet]) -> Index {
         let mut headers: Vec<Header> = Vec::new();
         let mut relevant = Vec::new();
         let mut names = Vec::new();
@@ -86,7 +92,7 @@ impl Index {
                     headers.push(Header {
                         line: i,
                         target: target_groups.matches(&name),
-                        mariadb: mariadb.matches(&name),
+                        read_by: families.iter().map(|f| f.matches(&name)).collect(),
                         name,
                     });
                 }
@@ -128,18 +134,23 @@ impl Index {
 }
 
 /// Plans the edits that make `doc` hold `settings` as the last word for the clients that read
-/// `target_groups`. With `mariadb_reads`, lines MariaDB clients stop on (a bare `ssl-mode` and
-/// the other MySQL-only options, in a group they read) are commented out too: after the edit
-/// every client must still start. Linear in the size of the file.
+/// `target_groups`, and leave every family of `target` ([`clients::covered`]) started and with
+/// TLS as strong as our lines make it: a line that stops one of them, or that weakens TLS for
+/// one when read after ours, is commented out (in every group the family's programs read);
+/// `ssl-verify-server-cert` switched on where MySQL clients read it moves to the MariaDB
+/// clients' own group when the target has both. Linear in the size of the file.
 pub fn plan(
     doc: &Document,
     settings: &[Setting],
     target_groups: &GroupSet,
-    mariadb_reads: bool,
+    target: Target,
 ) -> Result<Plan, EncodeError> {
-    // Every MariaDB program's groups: `[mysqldump]` stops mariadb-dump, and so on.
-    let mariadb = GroupSet::new(clients::programs::groups_of(&[Vendor::Mariadb]), None);
-    let index = Index::new(doc, target_groups, &mariadb);
+    let covered = clients::covered(target);
+    let family_groups: Vec<GroupSet> = covered
+        .iter()
+        .map(|f| GroupSet::new(f.program_groups(), None))
+        .collect();
+    let index = Index::new(doc, target_groups, &family_groups);
     let mut p = Planner {
         doc,
         index: &index,
@@ -147,13 +158,13 @@ pub fn plan(
         changes: Vec::new(),
         appended: Vec::new(),
         touched: vec![false; doc.lines().len()],
+        anchors: Vec::new(),
     };
-    for s in settings {
+    let added = p.moved(settings, &covered);
+    for s in settings.iter().chain(&added) {
         p.setting(s)?;
     }
-    if mariadb_reads {
-        p.mariadb_stoppers();
-    }
+    p.stoppers_and_weakeners(&covered, &family_groups);
     let Planner {
         mut ops,
         changes,
@@ -168,7 +179,30 @@ pub fn plan(
         ops,
         changes,
         edited,
+        added,
     })
+}
+
+/// Where one of our lines sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Anchor {
+    /// An existing line of the file (kept or edited in place).
+    On(usize),
+    /// A new line inserted after this line.
+    After(usize),
+    /// A new block at the end of the file.
+    End,
+}
+
+impl Anchor {
+    /// The reading order: line `i` of the file is `2 * i`.
+    fn order(self) -> usize {
+        match self {
+            Anchor::On(i) => 2 * i,
+            Anchor::After(i) => 2 * i + 1,
+            Anchor::End => usize::MAX,
+        }
+    }
 }
 
 struct Planner<'a> {
@@ -179,6 +213,8 @@ struct Planner<'a> {
     appended: Vec<(String, NewOptions)>,
     /// Lines already replaced or commented out.
     touched: Vec<bool>,
+    /// Each setting placed, with where it is read: [`Planner::order`] of its line.
+    anchors: Vec<(Setting, Anchor)>,
 }
 
 impl Planner<'_> {
@@ -226,6 +262,12 @@ impl Planner<'_> {
             }
             None => self.add(s, &encoded, &in_group),
         };
+        let at = match (existing, anchor) {
+            (Some(i), _) => Anchor::On(i),
+            (None, Some(i)) => Anchor::After(i),
+            (None, None) => Anchor::End,
+        };
+        self.anchors.push((s.clone(), at));
         if let Some(anchor) = anchor {
             self.comment_out_later(s, anchor, existing);
         }
@@ -301,38 +343,142 @@ impl Planner<'_> {
             }
             let value = self.doc.option_value(&lines[i]);
             if s.is_contradicted_by(index.name(r), value.as_deref()) {
-                self.touched[i] = true;
-                self.ops.push(Op::CommentOut {
-                    line: i,
-                    reason: COMMENT_REASON.to_string(),
-                });
-                self.changes.push(Change {
-                    line: lines[i].number(),
-                    action: Action::CommentedOut,
-                    text: self.text(i),
-                });
+                self.disable(i, COMMENT_REASON.to_string());
             }
         }
     }
 
-    /// Lines every MariaDB program stops on, in a group one of them reads.
-    fn mariadb_stoppers(&mut self) {
-        let stops = Family::MariadbCli113.profile();
+    /// Comments out line `i` with `reason`: the one way the plan disables a line.
+    fn disable(&mut self, i: usize, reason: String) {
+        self.touched[i] = true;
+        self.ops.push(Op::CommentOut { line: i, reason });
+        self.changes.push(Change {
+            line: self.doc.lines()[i].number(),
+            action: Action::CommentedOut,
+            text: self.text(i),
+        });
+    }
+
+    /// The line `i` as the clients' model takes it.
+    fn record(&self, r: &Relevant) -> Opt {
+        let line = &self.doc.lines()[r.line()];
+        let value = self.doc.option_value(line);
+        Opt::new(
+            &self.index.header(r).name,
+            self.doc.option_name(line).unwrap_or_default(),
+            value.as_deref(),
+            Arc::from(Path::new("")),
+            line.number(),
+        )
+    }
+
+    /// Lines that stop one family of the target but that another still reads and needs: they
+    /// move to a group only the second reads. Returns the lines to add there (none already
+    /// among `settings`).
+    fn moved(&mut self, settings: &[Setting], covered: &[&Profile]) -> Vec<Setting> {
         let index = self.index;
+        let mut added: Vec<Setting> = Vec::new();
+        // Only when the target has both kinds of programs: one stops, the other reads.
+        let stopped = covered
+            .iter()
+            .position(|f| f.vendor == Some(clients::Vendor::Mysql));
+        let reads_on = covered
+            .iter()
+            .any(|f| f.vendor == Some(clients::Vendor::Mariadb));
+        let Some(stopped) = stopped.filter(|_| reads_on) else {
+            return added;
+        };
         for r in &index.relevant {
-            let i = r.line();
-            if self.touched[i] || !index.header(r).mariadb || !stops.stops_on(index.name(r)) {
+            if !index.header(r).read_by[stopped] {
                 continue;
             }
-            self.ops.push(Op::CommentOut {
-                line: i,
-                reason: MYSQL_ONLY_REASON.to_string(),
-            });
-            self.changes.push(Change {
-                line: self.doc.lines()[i].number(),
-                action: Action::CommentedOut,
-                text: self.text(i),
-            });
+            let line = &self.doc.lines()[r.line()];
+            let value = self.doc.option_value(line);
+            let Some(to) = clients::settings::moved_for_mariadb(index.name(r), value.as_deref())
+            else {
+                continue;
+            };
+            let reason = format!(
+                "moved to [{}] by mycnf-secure (MySQL 8.0 clients stop on it)",
+                to.group
+            );
+            self.disable(r.line(), reason);
+            let have = settings
+                .iter()
+                .chain(&added)
+                .any(|s| s.group == to.group && s.canonical == to.canonical);
+            if !have {
+                added.push(to);
+            }
+        }
+        added
+    }
+
+    /// Lines a family of the target stops on, anywhere in a group its programs read; lines
+    /// that weaken its TLS when read after ours.
+    fn stoppers_and_weakeners(&mut self, covered: &[&Profile], family_groups: &[GroupSet]) {
+        let index = self.index;
+        // Our lines per family, in reading order, with where they sit.
+        let ours: Vec<Vec<(usize, Opt)>> = family_groups
+            .iter()
+            .map(|groups| {
+                let mut v: Vec<(usize, Opt)> = self
+                    .anchors
+                    .iter()
+                    .filter(|(s, _)| groups.matches(s.group.as_bytes()))
+                    .map(|(s, at)| {
+                        let o = Opt::new(
+                            s.group.as_bytes(),
+                            s.name.as_bytes(),
+                            Some(&s.value),
+                            Arc::from(Path::new("")),
+                            0,
+                        );
+                        (at.order(), o)
+                    })
+                    .collect();
+                v.sort_by_key(|(at, _)| *at);
+                v
+            })
+            .collect();
+        let own_lines: Vec<usize> = self
+            .anchors
+            .iter()
+            .filter_map(|(_, at)| match at {
+                Anchor::On(i) => Some(*i),
+                _ => None,
+            })
+            .collect();
+        for r in &index.relevant {
+            let i = r.line();
+            if self.touched[i] {
+                continue;
+            }
+            let header = index.header(r);
+            let name = index.name(r);
+            let mut reason = None;
+            for (k, family) in covered.iter().enumerate() {
+                if !header.read_by[k] || !family.sees(name) {
+                    continue;
+                }
+                if family.stops_on(name) {
+                    reason = Some(family.stop_reason.to_string());
+                    break;
+                }
+                if own_lines.contains(&i) {
+                    continue;
+                }
+                let line = self.record(r);
+                let at = ours[k].iter().take_while(|(a, _)| *a < 2 * i).count();
+                let theirs: Vec<&Opt> = ours[k].iter().map(|(_, o)| o).collect();
+                if clients::outcome::weakens(family, &theirs, &line, at) {
+                    reason = Some(COMMENT_REASON.to_string());
+                    break;
+                }
+            }
+            if let Some(reason) = reason {
+                self.disable(i, reason);
+            }
         }
     }
 }
@@ -347,9 +493,8 @@ mod tests {
         let doc = Document::parse(input.as_bytes().to_vec());
         let s = settings(target, mode, b"/etc/ca.pem", None);
         let groups = GroupSet::new(target_groups(target, None), None);
-        let mariadb = target != Target::Mysql;
         String::from_utf8(
-            plan(&doc, &s, &groups, mariadb)
+            plan(&doc, &s, &groups, target)
                 .unwrap()
                 .edited
                 .to_bytes(&doc),
@@ -423,5 +568,89 @@ mod tests {
     fn a_second_run_changes_nothing() {
         let once = run("[client]\nuser=a\n", Target::Mixed, Mode::VerifyIdentity);
         assert_eq!(run(&once, Target::Mixed, Mode::VerifyIdentity), once);
+    }
+
+    #[test]
+    fn lines_that_switch_tls_off_or_stop_mysql_clients_are_disabled_for_the_mixed_target() {
+        let out = run(
+            "[client]\nuser=a\nskip-ssl\nssl=0\ndisable-ssl\nssl-capath=/etc/ssl/certs\n[mariadb-client]\nssl-verify-server-cert=OFF\n[mysqldump]\nssl-mode=PREFERRED\n",
+            Target::Mixed,
+            Mode::VerifyCa,
+        );
+        for line in ["skip-ssl", "ssl=0", "disable-ssl"] {
+            assert!(
+                out.contains(&format!(
+                    "# option MySQL 8.0 removed (it stops MySQL clients), disabled by mycnf-secure: {line}\n"
+                )),
+                "{line}: {out}"
+            );
+        }
+        for line in [
+            "ssl-capath=/etc/ssl/certs",
+            "ssl-verify-server-cert=OFF",
+            "ssl-mode=PREFERRED",
+        ] {
+            assert!(
+                out.contains(&format!("by mycnf-secure: {line}\n")),
+                "{line}: {out}"
+            );
+        }
+    }
+
+    #[test]
+    fn ssl_verify_server_cert_in_client_moves_to_client_mariadb_in_any_spelling() {
+        for line in [
+            "ssl-verify-server-cert",
+            "ssl_verify_server_cert=ON",
+            "loose-ssl-verify-server-cert=1",
+            "SSL-VERIFY-SERVER-CERT=true",
+        ] {
+            let out = run(
+                &format!("[client]\n{line}\nuser=a\n"),
+                Target::Mixed,
+                Mode::VerifyCa,
+            );
+            assert_eq!(
+                out,
+                format!(
+                    "[client]\n# moved to [client-mariadb] by mycnf-secure (MySQL 8.0 clients stop on it): {line}\nuser=a\nssl-ca=/etc/ca.pem\nloose-ssl-mode=VERIFY_CA\n\n[client-mariadb]\nssl-verify-server-cert=1\n"
+                ),
+                "{line}"
+            );
+        }
+        // Switched off, it is only disabled; for MySQL alone, only disabled too.
+        let off = run(
+            "[client]\nssl-verify-server-cert=0\n",
+            Target::Mixed,
+            Mode::VerifyCa,
+        );
+        assert!(!off.contains("[client-mariadb]"), "{off}");
+        let mysql = run(
+            "[client]\nssl-verify-server-cert\n",
+            Target::Mysql,
+            Mode::VerifyCa,
+        );
+        assert!(
+            mysql.starts_with("[client]\n# option MySQL 8.0 removed"),
+            "{mysql}"
+        );
+        assert!(!mysql.contains("[client-mariadb]"), "{mysql}");
+    }
+
+    #[test]
+    fn skip_ssl_read_before_our_ssl_ca_stays_for_the_mariadb_target() {
+        let input = "[client]\nskip-ssl\n";
+        let out = run(input, Target::Mariadb, Mode::VerifyCa);
+        assert!(out.starts_with(input), "{out}");
+        // Read after it, it is disabled.
+        let after = run(
+            "[client-mariadb]\nuser=a\n[client]\nskip-ssl\n",
+            Target::Mariadb,
+            Mode::VerifyCa,
+        );
+        assert!(
+            after.contains("# overridden TLS setting disabled by mycnf-secure: skip-ssl"),
+            "{after}"
+        );
     }
 }

@@ -31,10 +31,40 @@ pub struct Override {
     pub clients: String,
 }
 
+/// A line of another file of the chain (an included file, a file read later) that stops a
+/// client family of the target, or weakens its TLS when read after ours. add-ca edits one file
+/// only: it refuses unless forced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Blocker {
+    pub file: PathBuf,
+    pub line: usize,
+    pub group: String,
+    /// The line as written, secrets masked.
+    pub text: String,
+    /// What it does, in the families' words.
+    pub why: String,
+}
+
+impl std::fmt::Display for Blocker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}: [{}] {}: {}",
+            self.file.display(),
+            self.line,
+            self.group,
+            self.text,
+            self.why
+        )
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Review {
     pub clients: Vec<Outcome>,
     pub overrides: Vec<Override>,
+    /// Lines of other files add-ca would have to disable (see [`Blocker`]).
+    pub blocked: Vec<Blocker>,
     /// Files of the chain, in reading order.
     pub chain: Vec<PathBuf>,
     /// Reader messages about other files of the chain.
@@ -221,6 +251,7 @@ pub fn review(
     let strict = strict_ini_error(doc, edited);
     let clients = clients::outcomes(&read.chain, &read.alone, strict.as_deref());
     let overrides = overrides(file, &read.chain, settings, target);
+    let blocked = blockers(file, &read.chain, settings, target);
     let abs = chain::fsio::absolute(file);
     let notices = read
         .notices
@@ -233,9 +264,107 @@ pub fn review(
     Review {
         clients,
         overrides,
+        blocked,
         chain: read.files,
         notices,
     }
+}
+
+/// Lines of other files that stop a family of the target that reads the whole chain, or that
+/// weaken its TLS when read after ours (the judgement the plan makes on the file's own lines).
+fn blockers(file: &Path, opts: &[Opt], settings: &[Setting], target: Target) -> Vec<Blocker> {
+    let abs = chain::fsio::absolute(file);
+    let ours_file = |o: &Opt| chain::fsio::absolute(&o.file) == abs;
+    // Per line: the families it stops (with the first one's words), those it weakens.
+    type Found = (Blocker, Vec<&'static str>, String, Vec<&'static str>);
+    let mut found: Vec<Found> = Vec::new();
+    for family in clients::covered(target) {
+        if family.reads != clients::Reads::Chain {
+            continue;
+        }
+        let groups = family.program_groups();
+        let reads = |o: &Opt| groups.contains(&o.group.as_str()) && family.sees(&o.name);
+        // Our lines as the chain has them: the last line of the file that sets each setting.
+        let mut ours: Vec<(usize, &Opt)> = settings
+            .iter()
+            .filter_map(|s| {
+                opts.iter()
+                    .enumerate()
+                    .rev()
+                    .find(|(_, o)| {
+                        ours_file(o)
+                            && o.group.eq_ignore_ascii_case(&s.group)
+                            && s.is_same_option(&o.name)
+                    })
+                    .filter(|(_, o)| reads(o))
+            })
+            .collect();
+        ours.sort_by_key(|(k, _)| *k);
+        let ours_opts: Vec<&Opt> = ours.iter().map(|(_, o)| *o).collect();
+        for (k, o) in opts.iter().enumerate() {
+            if ours_file(o) || !reads(o) {
+                continue;
+            }
+            let stops = family.stops_on(&o.name);
+            if !stops {
+                let at = ours.iter().take_while(|(i, _)| *i < k).count();
+                if !clients::outcome::weakens(family, &ours_opts, o, at) {
+                    continue;
+                }
+            }
+            let i = match found
+                .iter()
+                .position(|(b, ..)| *b.file == *o.file && b.line == o.line)
+            {
+                Some(i) => i,
+                None => {
+                    let mut line = o.raw_name.clone().into_bytes();
+                    if let Some(v) = &o.value {
+                        line.push(b'=');
+                        line.extend_from_slice(v);
+                    }
+                    let text = crate::diagnostic::Masked::line(&line, &clients::is_secret)
+                        .lossy()
+                        .into_owned();
+                    let b = Blocker {
+                        file: o.file.to_path_buf(),
+                        line: o.line,
+                        group: o.group.clone(),
+                        text,
+                        why: String::new(),
+                    };
+                    found.push((b, Vec::new(), String::new(), Vec::new()));
+                    found.len() - 1
+                }
+            };
+            let (_, stopped, words, weakened) = &mut found[i];
+            if stops {
+                if stopped.is_empty() {
+                    *words = family.stop_message(o);
+                }
+                stopped.push(family.label);
+            } else {
+                weakened.push(family.label);
+            }
+        }
+    }
+    found
+        .into_iter()
+        .map(|(mut b, stopped, words, weakened)| {
+            let mut parts = Vec::new();
+            if !stopped.is_empty() {
+                parts.push(format!("stops {} ({words})", stopped.join(", ")));
+            }
+            if !weakened.is_empty() {
+                parts.push(format!(
+                    "weakens TLS for {} (it is read after our lines)",
+                    weakened.join(", ")
+                ));
+            }
+            b.why = parts.join("; ");
+            b
+        })
+        .collect()
 }
 
 /// Lines of other files that win over one of ours for the command-line clients.

@@ -78,6 +78,7 @@ struct Checked {
     action: Action,
     format: Format,
     backup: bool,
+    force: bool,
 }
 
 pub fn run(args: AddCaArgs) -> Exit {
@@ -138,6 +139,7 @@ fn checked(args: AddCaArgs, ctx: &Context) -> Result<Checked, Stop> {
         action,
         format: args.format,
         backup: args.backup,
+        force: args.force,
     })
 }
 
@@ -178,8 +180,42 @@ pub(crate) fn stop_for(e: addca::Error) -> Stop {
     }
 }
 
+/// Lines of other files that would still stop a client of the target or weaken its TLS: a
+/// refusal (exit 3), or with `--force` warnings.
+fn blocked(p: &mut Proposal, force: bool) -> Result<(), Stop> {
+    if p.review.blocked.is_empty() {
+        return Ok(());
+    }
+    if force {
+        let lines: Vec<String> = p
+            .review
+            .blocked
+            .iter()
+            .map(|b| {
+                format!(
+                    "{b} (--force: left in place, add-ca edits only {})",
+                    p.file.display()
+                )
+            })
+            .collect();
+        p.warnings.extend(lines);
+        return Ok(());
+    }
+    let mut msg = format!(
+        "error: add-ca edits only {}; these lines of other files would still stop a client of target {} or weaken its TLS:\n",
+        p.file.display(),
+        p.target.as_str()
+    );
+    for b in &p.review.blocked {
+        msg.push_str(&format!("  {}\n", sanitize(b.to_string().as_bytes())));
+    }
+    msg.push_str("comment them out yourself and run add-ca again, or give --force to write anyway\nnothing was changed");
+    Err(Stop(Exit::InvalidInput, msg))
+}
+
 fn run_checked(c: &Checked, ctx: &Context) -> Result<Exit, Stop> {
-    let p = addca::prepare(&c.request, ctx).map_err(stop_for)?;
+    let mut p = addca::prepare(&c.request, ctx).map_err(stop_for)?;
+    blocked(&mut p, c.force)?;
     let label = p.file.display().to_string();
     let changed = p.changed();
     let text = c.format == Format::Text;
@@ -335,14 +371,17 @@ fn print_text(p: &Proposal) -> Result<(), Stop> {
         s.push('\n');
         s.push_str(&ui::diff(&p.diff));
     }
-    let commented: Vec<_> = p
+    let mut commented: Vec<_> = p
         .plan
         .changes
         .iter()
         .filter(|c| c.action == Edit::CommentedOut)
         .collect();
+    commented.sort_by_key(|c| c.line);
     if !commented.is_empty() {
-        s.push_str("\nCommented out (they would override our lines, or stop MariaDB clients):\n");
+        s.push_str(
+            "\nCommented out (they would override our lines, weaken TLS, or stop a client):\n",
+        );
         for c in commented {
             s.push_str(&format!(
                 "  {label}:{}: {}\n",

@@ -204,6 +204,11 @@ pub struct AddCaArgs {
     /// Show passwords and other secrets in the diff instead of *****.
     #[arg(long)]
     pub show_secrets: bool,
+    /// Write even when a line of another file (an included file, a file read later) stops a
+    /// client of the target or weakens its TLS: add-ca edits one file only, so it refuses
+    /// (exit 3) unless told this, and then warns.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -91,6 +91,11 @@ pub struct Profile {
     /// Options it stops on (written without `loose-`), and how it says so.
     pub stops_on: &'static [&'static str],
     pub stop: Stop,
+    /// Why add-ca disables a line the family stops on (the comment it leaves).
+    pub stop_reason: &'static str,
+    /// The vendor whose programs make up the family (their groups are the family's too:
+    /// `[mysqldump]` for `mysqldump`); `None` for a library or a connector.
+    pub vendor: Option<Vendor>,
     /// Whether it warns (and goes on) about the `loose-` form of those options.
     pub warns_on_loose: bool,
     /// Refuses a file with repeated groups or keys, or an option before any group.
@@ -119,6 +124,8 @@ const fn mariadb_cli(family: Family, label: &'static str, verify_default: bool) 
         booleans: Booleans::GetOpt,
         stops_on: names::MYSQL_ONLY,
         stop: Stop::UnknownVariable,
+        stop_reason: "MySQL-only option that stops MariaDB clients, disabled by mycnf-secure",
+        vendor: Some(Vendor::Mariadb),
         warns_on_loose: true,
         strict_ini: false,
         tls: TlsModel::VerifyServerCert { verify_default },
@@ -136,6 +143,8 @@ pub const PROFILES: &[Profile] = &[
         booleans: Booleans::GetOpt,
         stops_on: names::REMOVED_IN_MYSQL8,
         stop: Stop::UnknownOption,
+        stop_reason: "option MySQL 8.0 removed (it stops MySQL clients), disabled by mycnf-secure",
+        vendor: Some(Vendor::Mysql),
         warns_on_loose: false,
         strict_ini: false,
         tls: TlsModel::SslMode,
@@ -151,6 +160,8 @@ pub const PROFILES: &[Profile] = &[
         booleans: Booleans::Atoi,
         stops_on: &[],
         stop: Stop::UnknownVariable,
+        stop_reason: "",
+        vendor: None,
         warns_on_loose: false,
         strict_ini: false,
         tls: TlsModel::ConnectorC,
@@ -164,6 +175,8 @@ pub const PROFILES: &[Profile] = &[
         booleans: Booleans::PythonLiteral,
         stops_on: &[],
         stop: Stop::UnknownVariable,
+        stop_reason: "",
+        vendor: None,
         warns_on_loose: false,
         strict_ini: true,
         tls: TlsModel::AnyTlsOption,
@@ -177,6 +190,8 @@ pub const PROFILES: &[Profile] = &[
         booleans: Booleans::PythonLiteral,
         stops_on: &[],
         stop: Stop::UnknownVariable,
+        stop_reason: "",
+        vendor: None,
         warns_on_loose: false,
         strict_ini: false,
         tls: TlsModel::VerifyFlags,
@@ -214,6 +229,20 @@ impl Profile {
         !self.stops_on.contains(&canonical)
     }
 
+    /// Every group some member of the family reads: its programs' groups (`[mysqldump]`, …)
+    /// besides its own.
+    pub fn program_groups(&self) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = self.groups.to_vec();
+        if let Some(v) = self.vendor {
+            for g in programs::groups_of(&[v]) {
+                if !out.contains(&g) {
+                    out.push(g);
+                }
+            }
+        }
+        out
+    }
+
     /// The options of `opts` this family reads and sees, in reading order.
     pub fn visible<'a>(&self, opts: &'a [Opt]) -> Vec<&'a Opt> {
         opts.iter()
@@ -228,6 +257,22 @@ impl Profile {
             Stop::UnknownVariable => format!("unknown variable '{}={}'", o.raw_name, o.value_str()),
         }
     }
+}
+
+/// The families a target is written for: add-ca leaves none of them stopped or with TLS
+/// weakened by a line it could disable.
+pub fn covered(target: Target) -> Vec<&'static Profile> {
+    PROFILES
+        .iter()
+        .filter(|p| match target {
+            Target::Mixed => true,
+            Target::Mysql => p.family == Family::MysqlCli,
+            Target::Mariadb => matches!(
+                p.family,
+                Family::MariadbCli113 | Family::MariadbCli114 | Family::ConnectorC
+            ),
+        })
+        .collect()
 }
 
 /// Every group some client program of the target reads: lines there can override ours.

@@ -64,6 +64,21 @@ pub const MYSQL_ONLY: &[&str] = &[
 /// Options MySQL 8.0 removed: its clients stop on them (unknown option).
 pub const REMOVED_IN_MYSQL8: &[&str] = &[opt::SSL_VERIFY_SERVER_CERT, opt::SSL];
 
+/// Options that switch `--ssl` on in MariaDB's programs when they are read (`sslopt-case.h`):
+/// one read after `skip-ssl` turns TLS back on.
+pub const IMPLY_SSL_IN_MARIADB: &[&str] = &[
+    opt::SSL_KEY,
+    opt::SSL_CERT,
+    opt::SSL_CA,
+    opt::SSL_CAPATH,
+    opt::SSL_CIPHER,
+    opt::SSL_CRL,
+    opt::SSL_CRLPATH,
+    opt::TLS_VERSION,
+    opt::SSL_FP,
+    opt::SSL_FPLIST,
+];
+
 /// Options that, in `[client]`, make Oracle's client library lower an application's TLS mode
 /// to PREFERRED.
 pub const LOWERS_ORACLE_LIBRARY_MODE: &[&str] = &[opt::TLS_VERSION, opt::SSL_CRL, opt::SSL_CRLPATH];

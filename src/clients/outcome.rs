@@ -28,6 +28,45 @@ pub struct Outcome {
     pub summary: String,
 }
 
+/// What a family's TLS comes to, component by component: a line weakens TLS when it lowers one
+/// of them. The client table and add-ca's plan both judge from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Strength {
+    /// 0: no TLS; 1: TLS if the server offers it; 2: TLS required.
+    pub tls: u8,
+    /// The CA file the server's certificate is verified against (`None`: not verified, or only
+    /// against the system CAs).
+    pub ca: Option<Vec<u8>>,
+    /// Whether the server's host name is checked.
+    pub host: bool,
+    /// A folder of further trusted CAs (`ssl-capath`) besides the CA file.
+    pub capath: bool,
+}
+
+impl Strength {
+    const fn new(tls: u8, host: bool) -> Strength {
+        Strength {
+            tls,
+            ca: None,
+            host,
+            capath: false,
+        }
+    }
+
+    fn with_ca(mut self, ca: Option<&Opt>) -> Strength {
+        self.ca = ca.map(|o| o.value.clone().unwrap_or_default());
+        self
+    }
+
+    /// Whether `self` is weaker than `than` in any component.
+    pub fn is_weaker_than(&self, than: &Strength) -> bool {
+        self.tls < than.tls
+            || (than.ca.is_some() && self.ca != than.ca)
+            || (than.host && !self.host)
+            || (self.capath && !than.capath)
+    }
+}
+
 const VERIFIED_HOST: &str = "TLS required, CA verified, host name checked";
 const VERIFIED_NO_HOST: &str = "TLS required, CA verified, host name not checked";
 const SYSTEM_CAS: &str = "TLS required, verified against the system CAs only";
@@ -94,15 +133,11 @@ pub fn outcome(p: &Profile, opts: &[Opt], strict_ini_error: Option<&str>) -> Out
             ),
         );
     }
-    let (level, mut summary) = match p.tls {
-        TlsModel::SslMode => ssl_mode(&visible),
-        TlsModel::VerifyServerCert { verify_default } => {
-            verify_server_cert(p.booleans, &visible, verify_default)
-        }
-        TlsModel::ConnectorC => connector_c(p.booleans, &visible),
-        TlsModel::AnyTlsOption => any_tls_option(&visible),
-        TlsModel::VerifyFlags => verify_flags(p.booleans, &visible),
-    };
+    let (mut level, mut summary, strength) = judge(p, &visible);
+    if strength.capath && level == Level::Verified {
+        level = Level::Weak;
+        summary.push_str("; also trusts every CA in the ssl-capath folder");
+    }
     if p.warns_on_loose
         && visible
             .iter()
@@ -113,7 +148,50 @@ pub fn outcome(p: &Profile, opts: &[Opt], strict_ini_error: Option<&str>) -> Out
     row(level, summary)
 }
 
-fn ssl_mode(opts: &[&Opt]) -> (Level, String) {
+/// The family's model on the lines it sees, in reading order.
+fn judge(p: &Profile, visible: &[&Opt]) -> (Level, String, Strength) {
+    let (level, summary, mut strength) = match p.tls {
+        TlsModel::SslMode => ssl_mode(visible),
+        TlsModel::VerifyServerCert { verify_default } => {
+            verify_server_cert(p.booleans, visible, verify_default)
+        }
+        TlsModel::ConnectorC => connector_c(p.booleans, visible),
+        TlsModel::AnyTlsOption => any_tls_option(visible),
+        TlsModel::VerifyFlags => verify_flags(p.booleans, visible),
+    };
+    // Every model but Connector/Python's loads the folder beside the CA file.
+    strength.capath = p.tls != TlsModel::VerifyFlags
+        && strength.ca.is_some()
+        && last_plain(visible, opt::SSL_CAPATH).is_some();
+    (level, summary, strength)
+}
+
+/// What `opts` (lines of groups the family reads, in reading order) make the family do; `None`
+/// when one of them stops it.
+pub fn strength(p: &Profile, opts: &[&Opt]) -> Option<Strength> {
+    let visible: Vec<&Opt> = opts.iter().copied().filter(|o| p.sees(&o.name)).collect();
+    if visible.iter().any(|o| p.stops_on(&o.name)) {
+        return None;
+    }
+    Some(judge(p, &visible).2)
+}
+
+/// Whether `line`, read after the first `at` of `ours` (our lines, in reading order) and before
+/// the rest, leaves the family with weaker TLS than `ours` alone. A line that stops the family
+/// is not judged here ([`Profile::stops_on`]).
+pub fn weakens(p: &Profile, ours: &[&Opt], line: &Opt, at: usize) -> bool {
+    if !p.sees(&line.name) {
+        return false;
+    }
+    let mut with: Vec<&Opt> = ours.to_vec();
+    with.insert(at.min(with.len()), line);
+    match (strength(p, ours), strength(p, &with)) {
+        (Some(base), Some(now)) => now.is_weaker_than(&base),
+        _ => false,
+    }
+}
+
+fn ssl_mode(opts: &[&Opt]) -> (Level, String, Strength) {
     let ca = last_plain(opts, opt::SSL_CA);
     let mode = last(opts, opt::SSL_MODE)
         .map(|o| o.value_str().to_ascii_uppercase())
@@ -124,97 +202,168 @@ fn ssl_mode(opts: &[&Opt]) -> (Level, String) {
                 "PREFERRED".into()
             }
         });
-    let (level, text) = match (mode.as_str(), ca.is_some()) {
-        ("VERIFY_IDENTITY", true) => (Level::Verified, VERIFIED_HOST),
-        ("VERIFY_CA", true) => (Level::Verified, VERIFIED_NO_HOST),
-        ("VERIFY_IDENTITY" | "VERIFY_CA", false) => {
-            (Level::Broken, "cannot connect: the mode needs ssl-ca")
-        }
+    let (level, text, strength) = match (mode.as_str(), ca.is_some()) {
+        ("VERIFY_IDENTITY", true) => (
+            Level::Verified,
+            VERIFIED_HOST,
+            Strength::new(2, true).with_ca(ca),
+        ),
+        ("VERIFY_CA", true) => (
+            Level::Verified,
+            VERIFIED_NO_HOST,
+            Strength::new(2, false).with_ca(ca),
+        ),
+        ("VERIFY_IDENTITY" | "VERIFY_CA", false) => (
+            Level::Broken,
+            "cannot connect: the mode needs ssl-ca",
+            Strength::new(2, false),
+        ),
         ("REQUIRED", _) => (
             Level::Weak,
             "TLS required, no verification (the CA is dropped)",
+            Strength::new(2, false),
         ),
-        ("DISABLED", _) => (Level::Weak, "no TLS"),
+        ("DISABLED", _) => (Level::Weak, "no TLS", Strength::new(0, false)),
         _ => (
             Level::Weak,
             "TLS only if the server offers it, not verified",
+            Strength::new(1, false),
         ),
     };
-    (level, format!("{mode}: {text}"))
+    (level, format!("{mode}: {text}"), strength)
 }
 
-fn verify_server_cert(b: Booleans, opts: &[&Opt], verify_default: bool) -> (Level, String) {
-    let ssl_off = on(b, last(opts, opt::SSL)) == Some(false);
-    let ca = last_plain(opts, opt::SSL_CA).is_some();
+/// Whether MariaDB's programs end up with `--ssl` off: the last line that sets it decides, and
+/// every `ssl-*` option (the CA, the key, …) sets it on (`sslopt-case.h`).
+fn mariadb_ssl_off(b: Booleans, opts: &[&Opt]) -> bool {
+    opts.iter()
+        .rev()
+        .find(|o| {
+            o.name.is(opt::SSL)
+                || (o.name.negation.is_none()
+                    && super::names::IMPLY_SSL_IN_MARIADB
+                        .iter()
+                        .any(|n| o.name.is(n)))
+        })
+        .is_some_and(|o| o.name.is(opt::SSL) && on(b, Some(o)) == Some(false))
+}
+
+fn verify_server_cert(
+    b: Booleans,
+    opts: &[&Opt],
+    verify_default: bool,
+) -> (Level, String, Strength) {
+    let ca = last_plain(opts, opt::SSL_CA);
     let verify = on(b, last(opts, opt::SSL_VERIFY_SERVER_CERT)).unwrap_or(verify_default);
-    if ssl_off {
-        return (Level::Weak, "TLS switched off (skip-ssl / ssl=0)".into());
+    if mariadb_ssl_off(b, opts) {
+        return (
+            Level::Weak,
+            "TLS switched off (skip-ssl / ssl=0)".into(),
+            Strength::new(0, false),
+        );
     }
-    let (level, text) = match (ca, verify) {
-        (true, true) => (Level::Verified, VERIFIED_HOST),
+    let (level, text, strength) = match (ca.is_some(), verify) {
+        (true, true) => (
+            Level::Verified,
+            VERIFIED_HOST,
+            Strength::new(2, true).with_ca(ca),
+        ),
         (true, false) => (
             Level::Weak,
             "CA verified, TLS not enforced (plaintext fallback), host name not checked",
+            Strength::new(1, false).with_ca(ca),
         ),
-        (false, true) => (Level::Weak, SYSTEM_CAS),
-        (false, false) => (Level::Weak, "TLS if the server offers it, not verified"),
+        (false, true) => (Level::Weak, SYSTEM_CAS, Strength::new(2, true)),
+        (false, false) => (
+            Level::Weak,
+            "TLS if the server offers it, not verified",
+            Strength::new(1, false),
+        ),
     };
-    (level, text.into())
+    (level, text.into(), strength)
 }
 
-fn connector_c(b: Booleans, opts: &[&Opt]) -> (Level, String) {
-    let ca = last(opts, opt::SSL_CA).is_some();
+fn connector_c(b: Booleans, opts: &[&Opt]) -> (Level, String, Strength) {
+    let ca = last(opts, opt::SSL_CA);
     let verify = on(b, last(opts, opt::SSL_VERIFY_SERVER_CERT)) == Some(true);
-    let (level, text) = match (ca, verify) {
-        (true, true) => (Level::Verified, VERIFIED_HOST),
+    let (level, text, strength) = match (ca.is_some(), verify) {
+        (true, true) => (
+            Level::Verified,
+            VERIFIED_HOST,
+            Strength::new(2, true).with_ca(ca),
+        ),
         (true, false) => (
             Level::Weak,
             "3.3: CA verified, TLS not enforced, host name not checked (3.4: verified by default)",
+            Strength::new(1, false).with_ca(ca),
         ),
-        (false, true) => (Level::Weak, SYSTEM_CAS),
+        (false, true) => (Level::Weak, SYSTEM_CAS, Strength::new(2, true)),
         (false, false) => (
             Level::Weak,
             "3.3: TLS if offered, not verified (3.4: verified by default)",
+            Strength::new(1, false),
         ),
     };
-    (level, text.into())
+    (level, text.into(), strength)
 }
 
-fn any_tls_option(opts: &[&Opt]) -> (Level, String) {
+fn any_tls_option(opts: &[&Opt]) -> (Level, String, Strength) {
     let has_tls = opts.iter().any(|o| {
         super::names::PYMYSQL_TLS_OPTIONS
             .iter()
             .any(|n| o.name.is(n))
     });
-    let ca = opts.iter().any(|o| o.name.is(opt::SSL_CA));
-    let (level, text) = match (has_tls, ca) {
-        (_, true) => (Level::Verified, VERIFIED_HOST),
-        (true, false) => (Level::Weak, "TLS required, verified against the system CAs"),
-        (false, false) => (Level::Weak, "no TLS unless the application asks for it"),
+    let ca = last(opts, opt::SSL_CA);
+    let (level, text, strength) = match (has_tls, ca.is_some()) {
+        (_, true) => (
+            Level::Verified,
+            VERIFIED_HOST,
+            Strength::new(2, true).with_ca(ca),
+        ),
+        (true, false) => (
+            Level::Weak,
+            "TLS required, verified against the system CAs",
+            Strength::new(2, true),
+        ),
+        (false, false) => (
+            Level::Weak,
+            "no TLS unless the application asks for it",
+            Strength::new(0, false),
+        ),
     };
-    (level, text.into())
+    (level, text.into(), strength)
 }
 
-fn verify_flags(b: Booleans, opts: &[&Opt]) -> (Level, String) {
+fn verify_flags(b: Booleans, opts: &[&Opt]) -> (Level, String, Strength) {
     let truthy = |n: &str| on(b, last(opts, n)) == Some(true);
-    let ca = last(opts, opt::SSL_CA).is_some();
-    let (level, text) = match (
-        ca,
+    let ca = last(opts, opt::SSL_CA);
+    let (level, text, strength) = match (
+        ca.is_some(),
         truthy(opt::SSL_VERIFY_CERT),
         truthy(opt::SSL_VERIFY_IDENTITY),
     ) {
-        (true, true, true) => (Level::Verified, VERIFIED_HOST),
-        (true, true, false) => (Level::Verified, VERIFIED_NO_HOST),
+        (true, true, true) => (
+            Level::Verified,
+            VERIFIED_HOST,
+            Strength::new(2, true).with_ca(ca),
+        ),
+        (true, true, false) => (
+            Level::Verified,
+            VERIFIED_NO_HOST,
+            Strength::new(2, false).with_ca(ca),
+        ),
         (true, false, _) => (
             Level::Weak,
             "CA given but not verified: needs ssl-verify-cert=True in [connector_python]",
+            Strength::new(1, false),
         ),
         (false, _, _) => (
             Level::Weak,
             "no verification unless the application asks for it",
+            Strength::new(1, false),
         ),
     };
-    (level, text.into())
+    (level, text.into(), strength)
 }
 
 #[cfg(test)]
@@ -351,5 +500,93 @@ mod tests {
             r.summary
                 .starts_with("MySQL 8.0+ stops: unknown option 'ssl-verify-server-cert'")
         );
+    }
+
+    #[test]
+    fn an_ssl_option_read_after_skip_ssl_switches_tls_back_on_in_mariadb_clients() {
+        let back_on = opts(&[
+            ("client", "skip-ssl", None),
+            ("client", "ssl-ca", Some("/ca.pem")),
+            ("client-mariadb", "ssl-verify-server-cert", Some("1")),
+        ]);
+        assert_eq!(row(&back_on, Family::MariadbCli113).level, Level::Verified);
+        assert_eq!(row(&back_on, Family::MariadbCli114).level, Level::Verified);
+        let off = opts(&[
+            ("client", "ssl-ca", Some("/ca.pem")),
+            ("client", "skip-ssl", None),
+        ]);
+        for f in [Family::MariadbCli113, Family::MariadbCli114] {
+            assert_eq!(
+                row(&off, f).summary,
+                "TLS switched off (skip-ssl / ssl=0)",
+                "{f:?}"
+            );
+        }
+        // A negated ssl-* option is no option that switches --ssl on.
+        let still_off = opts(&[
+            ("client", "ssl", Some("0")),
+            ("client", "skip-ssl-verify-server-cert", None),
+        ]);
+        assert!(
+            row(&still_off, Family::MariadbCli114)
+                .summary
+                .starts_with("TLS switched off")
+        );
+    }
+
+    fn ours() -> Vec<Opt> {
+        opts(&[
+            ("client", "ssl-ca", Some("/ca.pem")),
+            ("client", "loose-ssl-mode", Some("VERIFY_CA")),
+        ])
+    }
+
+    fn weakens_after(f: Family, line: (&str, &str, Option<&str>)) -> bool {
+        let ours = ours();
+        let refs: Vec<&Opt> = ours.iter().collect();
+        weakens(f.profile(), &refs, &opts(&[line])[0], refs.len())
+    }
+
+    #[test]
+    fn lines_that_weaken_tls_after_ours_are_judged_by_each_familys_model() {
+        use Family::*;
+        for (f, line) in [
+            (MariadbCli113, ("client", "skip-ssl", None)),
+            (MariadbCli113, ("client", "ssl", Some("0"))),
+            (MariadbCli114, ("client", "disable-ssl", None)),
+            (MariadbCli114, ("client", "ssl", Some("OFF"))),
+            (
+                MariadbCli114,
+                ("client", "skip-ssl-verify-server-cert", None),
+            ),
+            (
+                MariadbCli114,
+                ("client", "ssl-verify-server-cert", Some("0")),
+            ),
+            (MysqlCli, ("client", "ssl-mode", Some("PREFERRED"))),
+            (MysqlCli, ("client", "ssl-mode", Some("DISABLED"))),
+            (MysqlCli, ("client", "ssl-ca", Some("/elsewhere.pem"))),
+            (MysqlCli, ("client", "ssl-capath", Some("/etc/ssl/certs"))),
+            (Pymysql, ("client", "ssl-ca", Some("/elsewhere.pem"))),
+        ] {
+            assert!(weakens_after(f, line), "{f:?} {line:?}");
+        }
+        for (f, line) in [
+            (MysqlCli, ("client", "ssl-mode", Some("VERIFY_IDENTITY"))),
+            (
+                MariadbCli113,
+                ("client", "ssl-verify-server-cert", Some("1")),
+            ),
+            (MariadbCli113, ("client", "ssl-ca", Some("/ca.pem"))),
+            // Connector/C never sees a prefixed line.
+            (ConnectorC, ("client", "skip-ssl-verify-server-cert", None)),
+        ] {
+            assert!(!weakens_after(f, line), "{f:?} {line:?}");
+        }
+        // Read before our ssl-ca, skip-ssl is undone by it.
+        let ours = ours();
+        let refs: Vec<&Opt> = ours.iter().collect();
+        let skip = &opts(&[("client", "skip-ssl", None)])[0];
+        assert!(!weakens(MariadbCli113.profile(), &refs, skip, 0));
     }
 }

@@ -127,12 +127,7 @@ pub fn settings(target: Target, mode: Mode, ca_path: &[u8], group: Option<&str>)
         canonical: opt::SSL_CA,
         value: ca_path.to_vec(),
     };
-    let verify = |g: &str| Setting {
-        group: g.to_string(),
-        name: opt::SSL_VERIFY_SERVER_CERT,
-        canonical: opt::SSL_VERIFY_SERVER_CERT,
-        value: b"1".to_vec(),
-    };
+    let verify = verify_server_cert;
     let mode_line = |g: String, name: &'static str| Setting {
         group: g,
         name,
@@ -160,6 +155,25 @@ pub fn settings(target: Target, mode: Mode, ca_path: &[u8], group: Option<&str>)
         }
     }
     out
+}
+
+/// `ssl-verify-server-cert=1` in `group`: MariaDB clients insist on TLS and check the host.
+pub fn verify_server_cert(group: &str) -> Setting {
+    Setting {
+        group: group.to_string(),
+        name: opt::SSL_VERIFY_SERVER_CERT,
+        canonical: opt::SSL_VERIFY_SERVER_CERT,
+        value: b"1".to_vec(),
+    }
+}
+
+/// Where a line that stops MySQL clients but that MariaDB clients still read goes instead, as
+/// the line add-ca writes there: `ssl-verify-server-cert` switched on (any spelling), which
+/// Oracle removed in 8.0, goes to `[client-mariadb]`, which only MariaDB clients read. `None`
+/// for any other line (it is only disabled).
+pub fn moved_for_mariadb(name: &OptionName, value: Option<&[u8]>) -> Option<Setting> {
+    (name.is(opt::SSL_VERIFY_SERVER_CERT) && Booleans::GetOpt.is_on(name, value))
+        .then(|| verify_server_cert(group::CLIENT_MARIADB))
 }
 
 impl Setting {
