@@ -880,7 +880,9 @@ mod tests {
 
     #[test]
     fn a_line_is_decoded_as_the_reader_decodes_it() {
-        struct Collect(Vec<(Vec<u8>, Option<Vec<u8>>, Vec<u8>)>);
+        /// Name, value and reader line of each option.
+        type Seen = (Vec<u8>, Option<Vec<u8>>, Vec<u8>);
+        struct Collect(Vec<Seen>);
         impl Visitor for Collect {
             fn option(&mut self, r: &OptionRecord<'_>) {
                 self.0
