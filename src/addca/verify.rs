@@ -14,16 +14,18 @@
 //!
 //! What goes over for an option of the file itself is small, of fixed size and needs no heap
 //! allocation: its line numbers, where its reader line lies in the bytes read (both the old and
-//! the new bytes stay in memory for the write anyway), and its group (shared by every option
-//! under the same header). The readers do not decode values. The comparison then looks at the
-//! bytes in place: an option passed on unchanged is the same when its group is the same and its
-//! reader line is the same bytes (the name and the value are read from that line alone), and
-//! otherwise (a line ending added, say) when the name and the value decoded from both lines are
-//! equal; a planned option is the same when the line decodes to the planned name and value. The
-//! decoding is the reader's own (the same lexer and decoder, see [`option_of`], tested against
-//! the reader). So nothing is compared by hash: no collision can let a difference through.
-//! Copying each name and value out on the readers' threads (1.5 million options in a 55 MB
-//! file, on both sides) cost more than reading the file.
+//! the new bytes stay in memory for the write anyway) and the number of its group (a group's
+//! name goes over once, when it changes; nothing is shared between the threads). The comparison
+//! then looks at the bytes in place: an option passed on unchanged is the same when its group
+//! is the same and its reader line is the same bytes (the reader takes the name and the value
+//! from that line alone), and otherwise (a line ending added, say) when the name and the value
+//! decoded from both lines are equal; a planned option is the same when the new line decodes to
+//! the planned name and value. The decoding is the reader's own lexer and decoder
+//! ([`option_of`], tested against what the reader hands over). Nothing is compared by hash, so
+//! no collision can let a difference through, and no value is copied: copying each name and
+//! value out on the readers' threads (1.5 million options in a 55 MB file, on both sides) and
+//! freeing them cost three times more than reading the file. Options of included files and the
+//! reader's messages are rare and go over owned, compared as they are.
 //!
 //! No value is kept or shown: a difference is named by line, group and option name.
 
@@ -81,8 +83,9 @@ struct Own {
     physical: usize,
     /// Where its reader line lies in the bytes read.
     span: std::ops::Range<usize>,
-    /// The group as written in its header, shared by the options under it.
-    group: Arc<[u8]>,
+    /// Its group: the number of the [`Item::Group`] of its reading that came before it (a
+    /// planned option's group is in its record).
+    group: u32,
     /// A planned option (its decoded value included): compared with what the new line gives.
     planned: Option<Arc<Record>>,
 }
@@ -92,7 +95,7 @@ impl Own {
         Own {
             physical: 0,
             span: 0..0,
-            group: Arc::from(record.group.as_slice()),
+            group: u32::MAX,
             planned: Some(Arc::new(record)),
         }
     }
@@ -101,10 +104,13 @@ impl Own {
 /// What one reading yields, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Item {
+    /// The options of the file itself that follow are in this group (as written in its
+    /// header); sent when the group changes, so an option carries only a number.
+    Group(Vec<u8>),
     /// An option of the file itself.
     Own(Own),
     /// An option of an included file.
-    Included { file: PathBuf, record: Record },
+    Included(Box<(PathBuf, Record)>),
     /// A file opened by an include directive.
     Opened(PathBuf),
     /// A reader message (its kind only: line numbers move with the edit).
@@ -129,8 +135,9 @@ const BATCH: usize = 4096;
 struct Sender {
     tx: SyncSender<Vec<Item>>,
     batch: Vec<Item>,
-    /// The group of the last option of the file itself (shared by the next ones under it).
-    group: Arc<[u8]>,
+    /// The group of the last option of the file itself, and its number.
+    group: Vec<u8>,
+    group_no: Option<u32>,
 }
 
 impl Sender {
@@ -138,7 +145,8 @@ impl Sender {
         Sender {
             tx,
             batch: Vec::with_capacity(BATCH),
-            group: Arc::from(&[][..]),
+            group: Vec::new(),
+            group_no: None,
         }
     }
 
@@ -160,20 +168,23 @@ impl Sender {
 impl Visitor for Sender {
     fn option(&mut self, r: &OptionRecord<'_>) {
         let item = if r.depth == 0 {
-            if *self.group != *r.group {
-                self.group = Arc::from(r.group);
+            if self.group_no.is_none() || self.group != r.group {
+                self.group.clear();
+                self.group.extend_from_slice(r.group);
+                self.group_no = Some(self.group_no.map_or(0, |n| n + 1));
+                self.push(Item::Group(self.group.clone()));
             }
             Item::Own(Own {
                 physical: r.physical,
                 span: r.offset..r.offset + r.raw.len(),
-                group: Arc::clone(&self.group),
+                group: self.group_no.unwrap_or_default(),
                 planned: None,
             })
         } else {
-            Item::Included {
-                file: r.file.to_path_buf(),
-                record: Record::new(r.group, r.name, r.value),
-            }
+            Item::Included(Box::new((
+                r.file.to_path_buf(),
+                Record::new(r.group, r.name, r.value),
+            )))
         };
         self.push(item);
     }
@@ -192,11 +203,6 @@ impl Visitor for Sender {
         if depth > 0 {
             self.push(Item::Opened(path.to_path_buf()));
         }
-    }
-
-    /// Values are decoded from the bytes in place, and only where lines differ.
-    fn wants_value(&mut self, _: &[u8]) -> bool {
-        false
     }
 }
 
@@ -306,10 +312,13 @@ fn show(r: &Record) -> String {
     )
 }
 
-/// The two readings, whose bytes the options of the file itself are compared in.
+/// The two readings, whose bytes the options of the file itself are compared in, and the
+/// groups each has given so far (by number).
 struct Sides<'a> {
     old: Reading<'a>,
     new: Reading<'a>,
+    old_groups: Vec<Vec<u8>>,
+    new_groups: Vec<Vec<u8>>,
 }
 
 impl Sides<'_> {
@@ -322,17 +331,21 @@ impl Sides<'_> {
                 name: r.name.clone(),
                 value: r.value.as_ref().map(|_| Vec::new()),
             },
-            None => named(o, self.old.bytes),
+            None => named(o, self.old.bytes, &self.old_groups),
         }
     }
 
     fn got(&self, o: &Own) -> Record {
-        named(o, self.new.bytes)
+        named(o, self.new.bytes, &self.new_groups)
     }
 
     /// Whether the new reading gives what was expected.
     fn same(&self, expected: &Own, got: &Own) -> bool {
-        if expected.group != got.group {
+        let want = match &expected.planned {
+            Some(r) => Some(&r.group),
+            None => self.old_groups.get(expected.group as usize),
+        };
+        if want.is_none() || want != self.new_groups.get(got.group as usize) {
             return false;
         }
         let line = &self.new.bytes[got.span.clone()];
@@ -347,10 +360,10 @@ impl Sides<'_> {
 }
 
 /// The group and name of an option read from `bytes` (only whether it has a value).
-fn named(o: &Own, bytes: &[u8]) -> Record {
+fn named(o: &Own, bytes: &[u8], groups: &[Vec<u8>]) -> Record {
     let (name, value) = option_of(&bytes[o.span.clone()]).unwrap_or((b"?", None));
     Record {
-        group: o.group.to_vec(),
+        group: groups.get(o.group as usize).cloned().unwrap_or_default(),
         name: name.to_vec(),
         value: value.map(|_| Vec::new()),
     }
@@ -399,9 +412,7 @@ fn describe(expected: Option<&Item>, got: Option<&Item>, sides: &Sides<'_>) -> S
         (w, g) => {
             let side = |i: Option<&Item>| match i {
                 Some(Item::Opened(f)) => format!("{} opened", f.display()),
-                Some(Item::Included { file, record }) => {
-                    format!("{} from {}", show(record), file.display())
-                }
+                Some(Item::Included(i)) => format!("{} from {}", show(&i.1), i.0.display()),
                 Some(_) => "a message".into(),
                 None => "nothing".into(),
             };
@@ -497,7 +508,12 @@ impl<'a> Planned<'a> {
     }
 
     /// Takes one item of the old reading; pushes what the new reading should give for it.
-    fn take(&mut self, item: Item, out: &mut VecDeque<Item>) -> Result<(), Mismatch> {
+    fn take(
+        &mut self,
+        item: Item,
+        groups: &[Vec<u8>],
+        out: &mut VecDeque<Item>,
+    ) -> Result<(), Mismatch> {
         let Item::Own(own) = item else {
             out.push_back(item);
             return Ok(());
@@ -526,7 +542,7 @@ impl<'a> Planned<'a> {
                 if !self.replaced.contains(&index) {
                     self.replaced.push(index);
                     out.push_back(Item::Own(Own::planned(Record {
-                        group: own.group.to_vec(),
+                        group: groups.get(own.group as usize).cloned().unwrap_or_default(),
                         name: name.clone().into_bytes(),
                         value: Some(self.value(name)?),
                     })));
@@ -570,8 +586,8 @@ fn same(expected: &Item, got: &Item, sides: &Sides<'_>) -> bool {
 fn compare(
     old: Receiver<Vec<Item>>,
     new: Receiver<Vec<Item>>,
-    sides: &Sides<'_>,
-    mut plan: impl FnMut(Option<Item>, &mut VecDeque<Item>) -> Result<(), Mismatch>,
+    sides: &mut Sides<'_>,
+    mut plan: impl FnMut(Option<Item>, &[Vec<u8>], &mut VecDeque<Item>) -> Result<(), Mismatch>,
 ) -> Result<(), Mismatch> {
     let own = |i: &Item| matches!(i, Item::Own(_));
     let (mut want, mut got) = (VecDeque::new(), VecDeque::new());
@@ -581,19 +597,22 @@ fn compare(
     loop {
         if !old_done {
             match old.next() {
-                Some(item) => plan(Some(item), &mut want)?,
+                Some(Item::Group(g)) => sides.old_groups.push(g),
+                Some(item) => plan(Some(item), &sides.old_groups, &mut want)?,
                 None => {
-                    plan(None, &mut want)?;
+                    plan(None, &sides.old_groups, &mut want)?;
                     old_done = true;
                 }
             }
         }
         if !new_done {
             match new.next() {
+                Some(Item::Group(g)) => sides.new_groups.push(g),
                 Some(item) => got.push_back(item),
                 None => new_done = true,
             }
         }
+        let sides = &*sides;
         // Compare the first item of each kind on both sides while both have one.
         for kind in [true, false] {
             loop {
@@ -630,9 +649,9 @@ fn run(
     new: &[u8],
     groups: &GroupSet,
     home: Option<&Path>,
-    plan: impl FnMut(Option<Item>, &mut VecDeque<Item>) -> Result<(), Mismatch>,
+    plan: impl FnMut(Option<Item>, &[Vec<u8>], &mut VecDeque<Item>) -> Result<(), Mismatch>,
 ) -> Result<(), Mismatch> {
-    let sides = Sides {
+    let mut sides = Sides {
         old: Reading {
             path,
             bytes: old,
@@ -645,6 +664,8 @@ fn run(
             groups,
             home,
         },
+        old_groups: Vec::new(),
+        new_groups: Vec::new(),
     };
     std::thread::scope(|s| {
         let (old_tx, old_rx) = sync_channel(4);
@@ -652,7 +673,7 @@ fn run(
         let (old, new) = (sides.old, sides.new);
         s.spawn(move || old.send(old_tx));
         s.spawn(move || new.send(new_tx));
-        compare(old_rx, new_rx, &sides, plan)
+        compare(old_rx, new_rx, &mut sides, plan)
         // Dropping the receivers ends the readers' sends; the scope waits for them.
     })
 }
@@ -684,8 +705,8 @@ pub fn edit(
         new,
         &groups,
         home,
-        |item, out| match item {
-            Some(item) => planned.take(item, out),
+        |item, groups, out| match item {
+            Some(item) => planned.take(item, groups, out),
             None => planned.finish(out),
         },
     )
@@ -702,7 +723,7 @@ pub fn new_file(path: &Path, records: &[Record], new: &[u8]) -> Result<(), Misma
     }
     let groups = GroupSet::new(&names, None);
     let mut queued = false;
-    run(path, b"", new, &groups, None, |item, out| {
+    run(path, b"", new, &groups, None, |item, _, out| {
         if item.is_none() && !queued {
             queued = true;
             out.extend(records.iter().map(|r| Item::Own(Own::planned(r.clone()))));
