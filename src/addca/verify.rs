@@ -15,7 +15,7 @@
 //! What goes over for an option of the file itself is small, of fixed size and needs no heap
 //! allocation: its line numbers, where its reader line lies in the bytes read (both the old and
 //! the new bytes stay in memory for the write anyway) and the number of its group (a group's
-//! name goes over once, when it changes; nothing is shared between the threads). The comparison
+//! name goes over once; nothing is shared between the threads). The comparison
 //! then looks at the bytes in place: an option passed on unchanged is the same when its group
 //! is the same and its reader line is the same bytes (the reader takes the name and the value
 //! from that line alone), and otherwise (a line ending added, say) when the name and the value
@@ -29,7 +29,7 @@
 //!
 //! No value is kept or shown: a difference is named by line, group and option name.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -83,8 +83,8 @@ struct Own {
     physical: usize,
     /// Where its reader line lies in the bytes read.
     span: std::ops::Range<usize>,
-    /// Its group: the number of the [`Item::Group`] of its reading that came before it (a
-    /// planned option's group is in its record).
+    /// Its group: the number of an [`Item::Group`] of its reading (a planned option's group is
+    /// in its record).
     group: u32,
     /// A planned option (its decoded value included): compared with what the new line gives.
     planned: Option<Arc<Record>>,
@@ -104,8 +104,8 @@ impl Own {
 /// What one reading yields, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Item {
-    /// The options of the file itself that follow are in this group (as written in its
-    /// header); sent when the group changes, so an option carries only a number.
+    /// A group (as written in its header) the options of the file itself then refer to by
+    /// number: the first is 0, the next 1, and so on; sent before the first option in it.
     Group(Vec<u8>),
     /// An option of the file itself.
     Own(Own),
@@ -138,6 +138,9 @@ struct Sender {
     /// The group of the last option of the file itself, and its number.
     group: Vec<u8>,
     group_no: Option<u32>,
+    /// The number of each group seen (a group's name goes over once: memory grows with the
+    /// number of groups, not of headers).
+    numbers: HashMap<Vec<u8>, u32>,
 }
 
 impl Sender {
@@ -147,6 +150,7 @@ impl Sender {
             batch: Vec::with_capacity(BATCH),
             group: Vec::new(),
             group_no: None,
+            numbers: HashMap::new(),
         }
     }
 
@@ -171,8 +175,12 @@ impl Visitor for Sender {
             if self.group_no.is_none() || self.group != r.group {
                 self.group.clear();
                 self.group.extend_from_slice(r.group);
-                self.group_no = Some(self.group_no.map_or(0, |n| n + 1));
-                self.push(Item::Group(self.group.clone()));
+                let next = self.numbers.len() as u32;
+                let no = *self.numbers.entry(self.group.clone()).or_insert(next);
+                if no == next {
+                    self.push(Item::Group(self.group.clone()));
+                }
+                self.group_no = Some(no);
             }
             Item::Own(Own {
                 physical: r.physical,
@@ -897,6 +905,16 @@ mod tests {
         let new = b"[client]\nuser=a\nhost=h\n[mysql]\n";
         let e = edit(Path::new(PATH), &doc, &[], &[], new, None).unwrap_err();
         assert!(e.what.contains("[client] host"), "{e}");
+        // Groups met again (numbered once): the order of the groups still counts.
+        let doc = Document::parse(b"[a]\nx=1\n[b]\nx=1\n[a]\ny=2\n[b]\ny=2\n".to_vec());
+        edit(Path::new(PATH), &doc, &[], &[], doc.bytes(), None).unwrap();
+        let new = b"[a]\nx=1\n[b]\nx=1\n[b]\ny=2\n[a]\ny=2\n";
+        let e = edit(Path::new(PATH), &doc, &[], &[], new, None).unwrap_err();
+        assert!(
+            e.what
+                .contains("line 6: [a] y=… was planned, [b] y=… is read"),
+            "{e}"
+        );
     }
 
     #[test]
