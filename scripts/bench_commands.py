@@ -10,6 +10,7 @@ scripts/bench_print_defaults.py), then each command below runs on it, round by r
     my_print_defaults --defaults-file=F client mysql            (the reference)
     mycnf-secure print-defaults --defaults-file F client mysql
     mycnf-secure add-ca fixtures/certs/demo-ca.pem --file F --check
+    mycnf-secure add-ca fixtures/certs/demo-ca.pem --file COPY --yes -q   (applies the change)
     mycnf-secure check F --format json
     mycnf-secure show --defaults-file F --format json
     mycnf-secure show --defaults-file F --format json --client mysql
@@ -21,15 +22,21 @@ from GNU time, as in bench_print_defaults.py. Every command's output goes to /de
 outputs differ in size and kind; bench_print_defaults.py compares print-defaults' bytes with the
 reference's). Exit status 1 of add-ca --check (a change is needed)
 and of check (findings) is expected; any other non-zero status, or a killed run, is a failure.
+`add-ca --yes` writes: each of its runs gets a fresh copy of F (made before the clock starts), so
+every run plans, checks the new bytes by reading them back, and writes (with fsync) the same
+change. Its time and memory are also given as a ratio to `add-ca --check`'s, which reads and plans
+the same but neither checks nor writes.
 
-Budgets, per command and size: wall time at most 3x my_print_defaults' (SLOW otherwise), peak
-memory at most 2x the file size + 16 MiB (MEM otherwise). The growth line gives time at 16x / time
+Budgets, per command and size: wall time at most 3x my_print_defaults' (for add-ca --yes: 2x
+add-ca --check's) (SLOW otherwise), peak memory at most 2x the file size + 16 MiB (MEM
+otherwise). The growth line gives time at 16x / time
 at 1x: about 16 for linear growth. HOME is a temporary folder, so nothing touches the real one.
 Exits 0 unless --enforce is given; then 1 if a budget is broken, or a run failed, at the largest
 size.
 """
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -40,33 +47,45 @@ from bench_print_defaults import GNU_TIME, OURS, ROOT, generate, run_once  # noq
 CA = os.path.join(ROOT, "fixtures", "certs", "demo-ca.pem")
 REFERENCE = "my_print_defaults"
 TIME_FACTOR = 3.0
+APPLY_FACTOR = 2.0
 MIB = 2**20
 
 
-def commands(path):
-    """(label, argv, accepted exit codes) of each command, the reference first."""
-    return [
+APPLY = "add-ca --yes"
+CHECK = "add-ca --check"
+
+
+def commands(path, copy):
+    """(label, argv, accepted exit codes, whether copy is made afresh from path before each run)
+    of each command, the reference first."""
+    plain = [
         (REFERENCE, [REFERENCE, "--defaults-file=" + path, "client", "mysql"], {0}),
         ("print-defaults", [OURS, "print-defaults", "--defaults-file", path, "client", "mysql"], {0}),
-        ("add-ca --check", [OURS, "add-ca", CA, "--file", path, "--check"], {0, 1}),
+        (CHECK, [OURS, "add-ca", CA, "--file", path, "--check"], {0, 1}),
         ("check --format json", [OURS, "check", path, "--format", "json"], {0, 1}),
         ("show --format json", [OURS, "show", "--defaults-file", path, "--format", "json"], {0}),
         ("show --client mysql", [OURS, "show", "--defaults-file", path, "--format", "json",
                                  "--client", "mysql"], {0}),
+    ]
+    return [c + (False,) for c in plain] + [
+        (APPLY, [OURS, "add-ca", CA, "--file", copy, "--yes", "-q"], {0}, True),
     ]
 
 
 def measure_size(path, runs, slow, timeout):
     """Runs every command on path, interleaved round by round so that a change in the machine's
     load hits all of them alike. Returns {label: (median wall, peak bytes, runs, failure or None)}."""
-    cmds = commands(path)
-    walls = {label: [] for label, _, _ in cmds}
-    peaks = {label: 0 for label, _, _ in cmds}
+    copy = path + ".copy"
+    cmds = commands(path, copy)
+    walls = {label: [] for label, _, _, _ in cmds}
+    peaks = {label: 0 for label, _, _, _ in cmds}
     failed = {}
     for round_no in range(runs):
-        for label, argv, accepted in cmds:
+        for label, argv, accepted, fresh in cmds:
             if label in failed or (round_no > 0 and walls[label][0] > slow):
                 continue
+            if fresh:
+                shutil.copyfile(path, copy)
             wall, peak, _, rc = run_once(["timeout", "-s", "KILL", str(timeout)] + argv,
                                          hash_output=False)
             walls[label].append(wall)
@@ -75,17 +94,24 @@ def measure_size(path, runs, slow, timeout):
                 failed[label] = "killed after %d s" % timeout
             elif rc not in accepted:
                 failed[label] = "exit %d" % rc
+    if os.path.exists(copy):
+        os.unlink(copy)
     return {label: (statistics.median(walls[label]), peaks[label], len(walls[label]), failed.get(label))
-            for label, _, _ in cmds}
+            for label, _, _, _ in cmds}
 
 
-def verdict(label, wall, peak, ref_wall, budget, failure):
+def verdict(label, wall, peak, ref_wall, check_wall, budget, failure):
     if failure:
         return "FAIL (%s)" % failure
     if label == REFERENCE:
         return "ref"
     broken = []
-    if wall > TIME_FACTOR * ref_wall:
+    if label == APPLY:
+        # Its budget is relative to add-ca --check, which does the same minus the read-back
+        # check and the write.
+        if wall > APPLY_FACTOR * check_wall:
+            broken.append("SLOW")
+    elif wall > TIME_FACTOR * ref_wall:
         broken.append("SLOW")
     if peak > budget:
         broken.append("MEM")
@@ -125,12 +151,16 @@ def main():
             res = measure_size(path, args.runs, args.slow, args.timeout)
             os.unlink(path)
             results[factor] = res
-            ref_wall = res[REFERENCE][0]
+            ref_wall, check_wall = res[REFERENCE][0], res[CHECK][0]
             for label, (wall, peak, n, failure) in res.items():
-                res[label] = (wall, peak, n, failure, verdict(label, wall, peak, ref_wall, budget, failure))
+                res[label] = (wall, peak, n, failure,
+                              verdict(label, wall, peak, ref_wall, check_wall, budget, failure))
                 print("%-20s %6s %8.1f %10.3f %7.1fx %9.1f %10.1f %3d  %s" % (
                     label, "%dx" % factor, sizes[factor] / 1e6, wall, wall / ref_wall, peak / MIB,
                     budget / MIB, n, res[label][4]))
+            check, apply = res[CHECK], res[APPLY]
+            print("%-20s %6s %8s  add-ca --yes / add-ca --check: time %.1fx, memory %.1fx" % (
+                "", "", "", apply[0] / check[0], apply[1] / check[1]))
             sys.stdout.flush()
     print()
     print("growth from 1x to 16x (about 16 when linear; time, then peak memory):")

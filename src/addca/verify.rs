@@ -9,19 +9,38 @@
 //! The planned values come from the settings (decoded), not from the encoded text of the edit,
 //! so a fault in encoding or in applying the edit shows up as a difference.
 //!
-//! Both readings stream side by side (two threads, bounded queues): memory does not grow with
-//! the size of the file.
+//! Both readings stream side by side (two threads, bounded queues of batches): memory does not
+//! grow with the size of the file.
+//!
+//! What goes over for an option of the file itself is small, of fixed size and needs no heap
+//! allocation: its line numbers, where its reader line lies in the bytes read (both the old and
+//! the new bytes stay in memory for the write anyway) and the number of its group (a group's
+//! name goes over once; nothing is shared between the threads). The comparison
+//! then looks at the bytes in place: an option passed on unchanged is the same when its group
+//! is the same and its reader line is the same bytes (the reader takes the name and the value
+//! from that line alone), and otherwise (a line ending added, say) when the name and the value
+//! decoded from both lines are equal; a planned option is the same when the new line decodes to
+//! the planned name and value. The decoding is the reader's own lexer and decoder
+//! ([`option_of`], tested against what the reader hands over). Nothing is compared by hash, so
+//! no collision can let a difference through, and no value is copied: copying each name and
+//! value out on the readers' threads (1.5 million options in a 55 MB file, on both sides) and
+//! freeing them cost three times more than reading the file. Options of included files and the
+//! reader's messages are rare and go over owned, compared as they are.
+//!
+//! No value is kept or shown: a difference is named by line, group and option name.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use crate::chain::reader::Source;
 use crate::chain::{GroupSet, Notice, OptionRecord, Reader, Visitor};
 use crate::clients::PROFILES;
 use crate::optfile::edit::Op;
-use crate::optfile::{Document, LineKind, document};
+use crate::optfile::value::decode_value_into;
+use crate::optfile::{Document, LineKind, lex};
 
 /// An option as the reader hands it over.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,13 +60,57 @@ impl Record {
     }
 }
 
+/// The name and decoded value of an option line as the reader takes them from a reader line
+/// (`None` if the line is no option): the same steps as the reader's.
+fn option_of(raw: &[u8]) -> Option<(&[u8], Option<Vec<u8>>)> {
+    let s = lex::content_of(raw);
+    let p = s.iter().position(|&b| !lex::is_space(b))?;
+    let lex::Entry::Option(o) = lex::classify_content(s, p) else {
+        return None;
+    };
+    let value = o.value.map(|v| {
+        let mut out = Vec::new();
+        decode_value_into(&s[v.inner], &mut out);
+        out
+    });
+    Some((&s[o.name], value))
+}
+
+/// An option of the file itself, as compared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Own {
+    /// The file's own line number (0 for a planned option).
+    physical: usize,
+    /// Where its reader line lies in the bytes read.
+    span: std::ops::Range<usize>,
+    /// Its group: the number of an [`Item::Group`] of its reading (a planned option's group is
+    /// in its record).
+    group: u32,
+    /// A planned option (its decoded value included): compared with what the new line gives.
+    planned: Option<Arc<Record>>,
+}
+
+impl Own {
+    fn planned(record: Record) -> Own {
+        Own {
+            physical: 0,
+            span: 0..0,
+            group: u32::MAX,
+            planned: Some(Arc::new(record)),
+        }
+    }
+}
+
 /// What one reading yields, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Item {
-    /// An option of the file itself, at a physical line.
-    Own { line: usize, record: Record },
+    /// A group (as written in its header) the options of the file itself then refer to by
+    /// number: the first is 0, the next 1, and so on; sent before the first option in it.
+    Group(Vec<u8>),
+    /// An option of the file itself.
+    Own(Own),
     /// An option of an included file.
-    Included { file: PathBuf, record: Record },
+    Included(Box<(PathBuf, Record)>),
     /// A file opened by an include directive.
     Opened(PathBuf),
     /// A reader message (its kind only: line numbers move with the edit).
@@ -72,9 +135,25 @@ const BATCH: usize = 4096;
 struct Sender {
     tx: SyncSender<Vec<Item>>,
     batch: Vec<Item>,
+    /// The group of the last option of the file itself, and its number.
+    group: Vec<u8>,
+    group_no: Option<u32>,
+    /// The number of each group seen (a group's name goes over once: memory grows with the
+    /// number of groups, not of headers).
+    numbers: HashMap<Vec<u8>, u32>,
 }
 
 impl Sender {
+    fn new(tx: SyncSender<Vec<Item>>) -> Sender {
+        Sender {
+            tx,
+            batch: Vec::with_capacity(BATCH),
+            group: Vec::new(),
+            group_no: None,
+            numbers: HashMap::new(),
+        }
+    }
+
     fn push(&mut self, item: Item) {
         self.batch.push(item);
         if self.batch.len() >= BATCH {
@@ -92,17 +171,28 @@ impl Sender {
 
 impl Visitor for Sender {
     fn option(&mut self, r: &OptionRecord<'_>) {
-        let record = Record::new(r.group, r.name, r.value);
         let item = if r.depth == 0 {
-            Item::Own {
-                line: r.physical,
-                record,
+            if self.group_no.is_none() || self.group != r.group {
+                self.group.clear();
+                self.group.extend_from_slice(r.group);
+                let next = self.numbers.len() as u32;
+                let no = *self.numbers.entry(self.group.clone()).or_insert(next);
+                if no == next {
+                    self.push(Item::Group(self.group.clone()));
+                }
+                self.group_no = Some(no);
             }
+            Item::Own(Own {
+                physical: r.physical,
+                span: r.offset..r.offset + r.raw.len(),
+                group: self.group_no.unwrap_or_default(),
+                planned: None,
+            })
         } else {
-            Item::Included {
-                file: r.file.to_path_buf(),
-                record,
-            }
+            Item::Included(Box::new((
+                r.file.to_path_buf(),
+                Record::new(r.group, r.name, r.value),
+            )))
         };
         self.push(item);
     }
@@ -124,36 +214,54 @@ impl Visitor for Sender {
     }
 }
 
-/// Reads `bytes` as the content of `path` and streams what the reader gives.
-fn read_into(
-    path: &Path,
-    bytes: &[u8],
-    groups: &GroupSet,
-    home: Option<&Path>,
-    tx: SyncSender<Vec<Item>>,
-) {
-    let open = || -> Box<dyn Read + '_> { Box::new(bytes) };
-    let source: Source<'_> = &open;
-    let sender = Sender {
-        tx,
-        batch: Vec::with_capacity(BATCH),
-    };
-    let mut reader = Reader::new(groups, sender)
-        .with_overlay(path, source)
-        .with_home(home.map(Path::to_path_buf));
-    let fatal = reader.read_top(path).is_err();
-    let mut sender = reader.into_visitor();
-    if fatal {
-        sender.batch.push(Item::Fatal);
-    }
-    sender.flush();
+/// One reading: `bytes` read as the content of `path`, with the groups compared.
+#[derive(Clone, Copy)]
+struct Reading<'a> {
+    path: &'a Path,
+    bytes: &'a [u8],
+    groups: &'a GroupSet,
+    home: Option<&'a Path>,
 }
 
-/// Every group header of `bytes` (as the reader's first line of each physical line sees it).
+impl Reading<'_> {
+    fn read<V: Visitor>(&self, visitor: V) -> (V, bool) {
+        let bytes = self.bytes;
+        let open = || -> Box<dyn Read + '_> { Box::new(bytes) };
+        let source: Source<'_> = &open;
+        let mut reader = Reader::new(self.groups, visitor)
+            .with_overlay(self.path, source)
+            .with_home(self.home.map(Path::to_path_buf));
+        let fatal = reader.read_top(self.path).is_err();
+        (reader.into_visitor(), fatal)
+    }
+
+    /// Streams what the reader gives.
+    fn send(&self, tx: SyncSender<Vec<Item>>) {
+        let (mut sender, fatal) = self.read(Sender::new(tx));
+        if fatal {
+            sender.batch.push(Item::Fatal);
+        }
+        sender.flush();
+    }
+}
+
+/// Every group header of `bytes`, as the reader sees them: each reader line (a long physical
+/// line is several) whose first non-blank byte is `[` is classified as the reader does.
 fn headers(bytes: &[u8], out: &mut Vec<Vec<u8>>) {
-    for line in document::parse_lines(bytes) {
-        if let crate::optfile::Entry::Group { name } = &line.entry {
-            let name = &line.raw[name.clone()];
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let n = lex::reader_line_len(rest);
+        let line = &rest[..n];
+        rest = &rest[n..];
+        if line.iter().find(|&&b| !lex::is_space(b)) != Some(&b'[') {
+            continue;
+        }
+        let s = lex::content_of(line);
+        let Some(p) = s.iter().position(|&b| !lex::is_space(b)) else {
+            continue;
+        };
+        if let lex::Entry::Group { name } = lex::classify_content(s, p) {
+            let name = &s[name];
             if !out.iter().any(|g| g == name) {
                 out.push(name.to_vec());
             }
@@ -212,33 +320,95 @@ fn show(r: &Record) -> String {
     )
 }
 
-fn describe(expected: Option<&Item>, got: Option<&Item>) -> String {
+/// The two readings, whose bytes the options of the file itself are compared in, and the
+/// groups each has given so far (by number).
+struct Sides<'a> {
+    old: Reading<'a>,
+    new: Reading<'a>,
+    old_groups: Vec<Vec<u8>>,
+    new_groups: Vec<Vec<u8>>,
+}
+
+impl Sides<'_> {
+    /// An expected option's group and name (only whether it has a value): planned, or passed
+    /// on from the old reading.
+    fn expected(&self, o: &Own) -> Record {
+        match &o.planned {
+            Some(r) => Record {
+                group: r.group.clone(),
+                name: r.name.clone(),
+                value: r.value.as_ref().map(|_| Vec::new()),
+            },
+            None => named(o, self.old.bytes, &self.old_groups),
+        }
+    }
+
+    fn got(&self, o: &Own) -> Record {
+        named(o, self.new.bytes, &self.new_groups)
+    }
+
+    /// Whether the new reading gives what was expected.
+    fn same(&self, expected: &Own, got: &Own) -> bool {
+        let want = match &expected.planned {
+            Some(r) => Some(&r.group),
+            None => self.old_groups.get(expected.group as usize),
+        };
+        if want.is_none() || want != self.new_groups.get(got.group as usize) {
+            return false;
+        }
+        let line = &self.new.bytes[got.span.clone()];
+        match &expected.planned {
+            Some(r) => option_of(line).is_some_and(|(n, v)| n == r.name && v == r.value),
+            None => {
+                let old = &self.old.bytes[expected.span.clone()];
+                old == line || option_of(old).is_some_and(|o| option_of(line) == Some(o))
+            }
+        }
+    }
+}
+
+/// The group and name of an option read from `bytes` (only whether it has a value).
+fn named(o: &Own, bytes: &[u8], groups: &[Vec<u8>]) -> Record {
+    let (name, value) = option_of(&bytes[o.span.clone()]).unwrap_or((b"?", None));
+    Record {
+        group: groups.get(o.group as usize).cloned().unwrap_or_default(),
+        name: name.to_vec(),
+        value: value.map(|_| Vec::new()),
+    }
+}
+
+fn describe(expected: Option<&Item>, got: Option<&Item>, sides: &Sides<'_>) -> String {
     let who = |r: &Record| format!(" (read by {})", readers_of(&r.group));
     match (expected, got) {
-        (Some(Item::Own { record: e, .. }), Some(Item::Own { line, record: g })) => {
+        (Some(Item::Own(e)), Some(Item::Own(g))) => {
+            let line = g.physical;
+            let (e, g) = (sides.expected(e), sides.got(g));
             if e.group == g.group && e.name == g.name {
                 format!(
                     "line {line}: {} reads back with another value than planned{}",
-                    show(g),
-                    who(g)
+                    show(&g),
+                    who(&g)
                 )
             } else {
                 format!(
                     "line {line}: {} was planned, {} is read{}",
-                    show(e),
-                    show(g),
-                    who(e)
+                    show(&e),
+                    show(&g),
+                    who(&e)
                 )
             }
         }
-        (Some(Item::Own { record: e, .. }), _) => {
-            format!("{} was planned but is not read{}", show(e), who(e))
+        (Some(Item::Own(e)), _) => {
+            let e = sides.expected(e);
+            format!("{} was planned but is not read{}", show(&e), who(&e))
         }
-        (_, Some(Item::Own { line, record: g })) => {
+        (_, Some(Item::Own(g))) => {
+            let line = g.physical;
+            let g = sides.got(g);
             format!(
                 "line {line}: {} is read but was not planned{}",
-                show(g),
-                who(g)
+                show(&g),
+                who(&g)
             )
         }
         (Some(Item::Fatal), _) | (_, Some(Item::Fatal)) => {
@@ -250,9 +420,7 @@ fn describe(expected: Option<&Item>, got: Option<&Item>) -> String {
         (w, g) => {
             let side = |i: Option<&Item>| match i {
                 Some(Item::Opened(f)) => format!("{} opened", f.display()),
-                Some(Item::Included { file, record }) => {
-                    format!("{} from {}", show(record), file.display())
-                }
+                Some(Item::Included(i)) => format!("{} from {}", show(&i.1), i.0.display()),
                 Some(_) => "a message".into(),
                 None => "nothing".into(),
             };
@@ -277,6 +445,8 @@ struct Planned<'a> {
     values: &'a [(&'a str, &'a [u8])],
     /// Physical lines already replaced (their later reader pieces are dropped).
     replaced: Vec<usize>,
+    /// The lines a ReplaceOption or CommentOut op names, sorted (most lines have none).
+    touched: Vec<usize>,
 }
 
 impl<'a> Planned<'a> {
@@ -289,7 +459,16 @@ impl<'a> Planned<'a> {
             })
             .collect();
         inserts.sort_by_key(|i| i.0);
+        let mut touched: Vec<usize> = ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::ReplaceOption { line, .. } | Op::CommentOut { line, .. } => Some(*line),
+                _ => None,
+            })
+            .collect();
+        touched.sort_unstable();
         Planned {
+            touched,
             doc,
             ops,
             inserts: inserts.into(),
@@ -326,25 +505,28 @@ impl<'a> Planned<'a> {
             self.inserts.pop_front();
             let group = self.group_of(after);
             for (name, _) in options {
-                out.push_back(Item::Own {
-                    line: 0,
-                    record: Record {
-                        group: group.clone(),
-                        name: name.clone().into_bytes(),
-                        value: Some(self.value(name)?),
-                    },
-                });
+                out.push_back(Item::Own(Own::planned(Record {
+                    group: group.clone(),
+                    name: name.clone().into_bytes(),
+                    value: Some(self.value(name)?),
+                })));
             }
         }
         Ok(())
     }
 
     /// Takes one item of the old reading; pushes what the new reading should give for it.
-    fn take(&mut self, item: Item, out: &mut VecDeque<Item>) -> Result<(), Mismatch> {
-        let Item::Own { line, record } = item else {
+    fn take(
+        &mut self,
+        item: Item,
+        groups: &[Vec<u8>],
+        out: &mut VecDeque<Item>,
+    ) -> Result<(), Mismatch> {
+        let Item::Own(own) = item else {
             out.push_back(item);
             return Ok(());
         };
+        let line = own.physical;
         // One line per physical line, in order: the index is the number less one.
         let lines = self.doc.lines();
         let index = match lines.get(line.wrapping_sub(1)) {
@@ -354,6 +536,10 @@ impl<'a> Planned<'a> {
                 .unwrap_or(line.saturating_sub(1)),
         };
         self.flush(Some(index), out)?;
+        if self.touched.binary_search(&index).is_err() {
+            out.push_back(Item::Own(own));
+            return Ok(());
+        }
         let op = self.ops.iter().find(|op| match op {
             Op::ReplaceOption { line, .. } | Op::CommentOut { line, .. } => *line == index,
             _ => false,
@@ -363,17 +549,14 @@ impl<'a> Planned<'a> {
             Some(Op::ReplaceOption { name, .. }) => {
                 if !self.replaced.contains(&index) {
                     self.replaced.push(index);
-                    out.push_back(Item::Own {
-                        line: 0,
-                        record: Record {
-                            group: record.group,
-                            name: name.clone().into_bytes(),
-                            value: Some(self.value(name)?),
-                        },
-                    });
+                    out.push_back(Item::Own(Own::planned(Record {
+                        group: groups.get(own.group as usize).cloned().unwrap_or_default(),
+                        name: name.clone().into_bytes(),
+                        value: Some(self.value(name)?),
+                    })));
                 }
             }
-            _ => out.push_back(Item::Own { line: 0, record }),
+            _ => out.push_back(Item::Own(own)),
         }
         Ok(())
     }
@@ -386,14 +569,11 @@ impl<'a> Planned<'a> {
         for op in self.ops {
             if let Op::AppendGroup { group, options } = op {
                 for (name, _) in options {
-                    out.push_back(Item::Own {
-                        line: 0,
-                        record: Record {
-                            group: group.clone().into_bytes(),
-                            name: name.clone().into_bytes(),
-                            value: Some(self.value(name)?),
-                        },
-                    });
+                    out.push_back(Item::Own(Own::planned(Record {
+                        group: group.clone().into_bytes(),
+                        name: name.clone().into_bytes(),
+                        value: Some(self.value(name)?),
+                    })));
                 }
             }
         }
@@ -402,9 +582,9 @@ impl<'a> Planned<'a> {
     }
 }
 
-fn same(expected: &Item, got: &Item) -> bool {
+fn same(expected: &Item, got: &Item, sides: &Sides<'_>) -> bool {
     match (expected, got) {
-        (Item::Own { record: e, .. }, Item::Own { record: g, .. }) => e == g,
+        (Item::Own(e), Item::Own(g)) => sides.same(e, g),
         _ => expected == got,
     }
 }
@@ -414,9 +594,10 @@ fn same(expected: &Item, got: &Item) -> bool {
 fn compare(
     old: Receiver<Vec<Item>>,
     new: Receiver<Vec<Item>>,
-    mut plan: impl FnMut(Option<Item>, &mut VecDeque<Item>) -> Result<(), Mismatch>,
+    sides: &mut Sides<'_>,
+    mut plan: impl FnMut(Option<Item>, &[Vec<u8>], &mut VecDeque<Item>) -> Result<(), Mismatch>,
 ) -> Result<(), Mismatch> {
-    let own = |i: &Item| matches!(i, Item::Own { .. });
+    let own = |i: &Item| matches!(i, Item::Own(_));
     let (mut want, mut got) = (VecDeque::new(), VecDeque::new());
     let (mut old_done, mut new_done) = (false, false);
     let mut old = old.into_iter().flatten();
@@ -424,19 +605,22 @@ fn compare(
     loop {
         if !old_done {
             match old.next() {
-                Some(item) => plan(Some(item), &mut want)?,
+                Some(Item::Group(g)) => sides.old_groups.push(g),
+                Some(item) => plan(Some(item), &sides.old_groups, &mut want)?,
                 None => {
-                    plan(None, &mut want)?;
+                    plan(None, &sides.old_groups, &mut want)?;
                     old_done = true;
                 }
             }
         }
         if !new_done {
             match new.next() {
+                Some(Item::Group(g)) => sides.new_groups.push(g),
                 Some(item) => got.push_back(item),
                 None => new_done = true,
             }
         }
+        let sides = &*sides;
         // Compare the first item of each kind on both sides while both have one.
         for kind in [true, false] {
             loop {
@@ -445,9 +629,9 @@ fn compare(
                 match (w, g) {
                     (Some(w), Some(g)) => {
                         let (wi, gi) = (want.remove(w).unwrap(), got.remove(g).unwrap());
-                        if !same(&wi, &gi) {
+                        if !same(&wi, &gi, sides) {
                             return Err(Mismatch {
-                                what: describe(Some(&wi), Some(&gi)),
+                                what: describe(Some(&wi), Some(&gi), sides),
                             });
                         }
                     }
@@ -459,7 +643,7 @@ fn compare(
             return match (want.front(), got.front()) {
                 (None, None) => Ok(()),
                 (w, g) => Err(Mismatch {
-                    what: describe(w, g),
+                    what: describe(w, g, sides),
                 }),
             };
         }
@@ -473,14 +657,31 @@ fn run(
     new: &[u8],
     groups: &GroupSet,
     home: Option<&Path>,
-    plan: impl FnMut(Option<Item>, &mut VecDeque<Item>) -> Result<(), Mismatch>,
+    plan: impl FnMut(Option<Item>, &[Vec<u8>], &mut VecDeque<Item>) -> Result<(), Mismatch>,
 ) -> Result<(), Mismatch> {
+    let mut sides = Sides {
+        old: Reading {
+            path,
+            bytes: old,
+            groups,
+            home,
+        },
+        new: Reading {
+            path,
+            bytes: new,
+            groups,
+            home,
+        },
+        old_groups: Vec::new(),
+        new_groups: Vec::new(),
+    };
     std::thread::scope(|s| {
         let (old_tx, old_rx) = sync_channel(4);
         let (new_tx, new_rx) = sync_channel(4);
-        s.spawn(move || read_into(path, old, groups, home, old_tx));
-        s.spawn(move || read_into(path, new, groups, home, new_tx));
-        compare(old_rx, new_rx, plan)
+        let (old, new) = (sides.old, sides.new);
+        s.spawn(move || old.send(old_tx));
+        s.spawn(move || new.send(new_tx));
+        compare(old_rx, new_rx, &mut sides, plan)
         // Dropping the receivers ends the readers' sends; the scope waits for them.
     })
 }
@@ -512,8 +713,8 @@ pub fn edit(
         new,
         &groups,
         home,
-        |item, out| match item {
-            Some(item) => planned.take(item, out),
+        |item, groups, out| match item {
+            Some(item) => planned.take(item, groups, out),
             None => planned.finish(out),
         },
     )
@@ -530,13 +731,10 @@ pub fn new_file(path: &Path, records: &[Record], new: &[u8]) -> Result<(), Misma
     }
     let groups = GroupSet::new(&names, None);
     let mut queued = false;
-    run(path, b"", new, &groups, None, |item, out| {
+    run(path, b"", new, &groups, None, |item, _, out| {
         if item.is_none() && !queued {
             queued = true;
-            out.extend(records.iter().map(|r| Item::Own {
-                line: 0,
-                record: r.clone(),
-            }));
+            out.extend(records.iter().map(|r| Item::Own(Own::planned(r.clone()))));
         }
         out.extend(item);
         Ok(())
@@ -673,5 +871,98 @@ mod tests {
         assert!(e.what.contains("[client] host=…"), "{e}");
         let broken = b"[client]\nuser = a\n[mysql\ndatabase = \"d b\"\n";
         assert!(new_file(Path::new(PATH), &records, broken).is_err());
+    }
+
+    #[test]
+    fn a_difference_is_named_by_line_group_and_option_never_by_value() {
+        let doc = Document::parse(b"[client]\nuser=a\npassword=old-s3cret\n".to_vec());
+        let new = b"[client]\nuser=a\npassword=new-s3cret\n";
+        let e = edit(Path::new(PATH), &doc, &[], &[], new, None).unwrap_err();
+        assert!(
+            e.what
+                .contains("line 3: [client] password=… reads back with another value than planned"),
+            "{e}"
+        );
+        let shown = e.to_string();
+        assert!(!shown.contains("s3cret"), "no value in the message: {e}");
+    }
+
+    #[test]
+    fn a_line_written_differently_that_reads_the_same_passes() {
+        // Compared by what the reader takes from the line, not by its bytes: blanks around
+        // `=`, quotes, a comment, a line ending added to a last line without one.
+        let doc = Document::parse(b"[client]\nuser=a\nhost = h # c\n[mysql]\ndatabase=d".to_vec());
+        let new = b"[client]\nuser = a\nhost=\"h\"\n[mysql]\ndatabase=d\n";
+        edit(Path::new(PATH), &doc, &[], &[], new, None).unwrap();
+        let changed = b"[client]\nuser = a\nhost=\"h \"\n[mysql]\ndatabase=d\n";
+        let e = edit(Path::new(PATH), &doc, &[], &[], changed, None).unwrap_err();
+        assert!(e.what.contains("line 3: [client] host=…"), "{e}");
+    }
+
+    #[test]
+    fn an_option_moved_to_another_group_is_refused() {
+        let doc = Document::parse(b"[client]\nuser=a\n[mysql]\nhost=h\n".to_vec());
+        let new = b"[client]\nuser=a\nhost=h\n[mysql]\n";
+        let e = edit(Path::new(PATH), &doc, &[], &[], new, None).unwrap_err();
+        assert!(e.what.contains("[client] host"), "{e}");
+        // Groups met again (numbered once): the order of the groups still counts.
+        let doc = Document::parse(b"[a]\nx=1\n[b]\nx=1\n[a]\ny=2\n[b]\ny=2\n".to_vec());
+        edit(Path::new(PATH), &doc, &[], &[], doc.bytes(), None).unwrap();
+        let new = b"[a]\nx=1\n[b]\nx=1\n[b]\ny=2\n[a]\ny=2\n";
+        let e = edit(Path::new(PATH), &doc, &[], &[], new, None).unwrap_err();
+        assert!(
+            e.what
+                .contains("line 6: [a] y=… was planned, [b] y=… is read"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_line_is_decoded_as_the_reader_decodes_it() {
+        /// Name, value and reader line of each option.
+        type Seen = (Vec<u8>, Option<Vec<u8>>, Vec<u8>);
+        struct Collect(Vec<Seen>);
+        impl Visitor for Collect {
+            fn option(&mut self, r: &OptionRecord<'_>) {
+                self.0
+                    .push((r.name.to_vec(), r.value.map(<[u8]>::to_vec), r.raw.to_vec()));
+            }
+            fn notice(&mut self, _: Notice) {}
+        }
+        let mut text = b"[client]\n".to_vec();
+        for line in [
+            &b"plain=v"[..],
+            b"  spaced  =  v w  ",
+            b"quoted = \"a # b\" # comment",
+            b"single='it''s'",
+            b"escapes=a\\tb\\\\c\\sd\\\"e\\",
+            b"inline=x#y",
+            b"noval",
+            b"empty=",
+            b"crlf=v\r",
+            b"nul=ab\0cd",
+            b"nul-name\0=x",
+            b"\"q\" = \"unclosed",
+        ] {
+            text.extend_from_slice(line);
+            text.push(b'\n');
+        }
+        let groups = GroupSet::new(["client"], None);
+        let (seen, _) = Reading {
+            path: Path::new(PATH),
+            bytes: &text,
+            groups: &groups,
+            home: None,
+        }
+        .read(Collect(Vec::new()));
+        assert_eq!(seen.0.len(), 12);
+        for (name, value, raw) in &seen.0 {
+            assert_eq!(
+                option_of(raw),
+                Some((&name[..], value.clone())),
+                "{}",
+                String::from_utf8_lossy(raw)
+            );
+        }
     }
 }

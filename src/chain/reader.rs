@@ -27,6 +27,8 @@ pub struct OptionRecord<'a> {
     pub physical: usize,
     /// The reader line, as read (line ending included).
     pub raw: &'a [u8],
+    /// Where `raw` starts in its file (a byte offset).
+    pub offset: usize,
     pub depth: u32,
     /// The group name as written in the header (trailing blanks removed).
     pub group: &'a [u8],
@@ -343,7 +345,7 @@ impl<'g, V: Visitor> Reader<'g, V> {
         // None: no group header yet; Some(true): a wanted group.
         let mut in_group: Option<bool> = None;
         let mut group: Vec<u8> = Vec::new();
-        while let Some(line) = lines.next_line() {
+        while let Some((offset, line)) = lines.next_line() {
             line_no += 1;
             if !continued {
                 physical += 1;
@@ -393,6 +395,7 @@ impl<'g, V: Visitor> Reader<'g, V> {
                             line: line_no,
                             physical,
                             raw: line,
+                            offset,
                             depth,
                             group: &group,
                             name: &s[o.name],
@@ -487,6 +490,8 @@ impl<'g, V: Visitor> Reader<'g, V> {
 struct LineBuffer<R> {
     source: R,
     buf: Vec<u8>,
+    /// The file offset of `buf[0]`.
+    base: usize,
     pos: usize,
     len: usize,
     eof: bool,
@@ -499,6 +504,7 @@ impl<R: Read> LineBuffer<R> {
         LineBuffer {
             source,
             buf: vec![0; BLOCK],
+            base: 0,
             pos: 0,
             len: 0,
             eof: false,
@@ -508,6 +514,7 @@ impl<R: Read> LineBuffer<R> {
     fn fill(&mut self) {
         if self.pos > 0 {
             self.buf.copy_within(self.pos..self.len, 0);
+            self.base += self.pos;
             self.len -= self.pos;
             self.pos = 0;
         }
@@ -524,7 +531,8 @@ impl<R: Read> LineBuffer<R> {
         }
     }
 
-    fn next_line(&mut self) -> Option<&[u8]> {
+    /// The next reader line and its offset in the file.
+    fn next_line(&mut self) -> Option<(usize, &[u8])> {
         if self.len - self.pos <= MAX_READER_LINE && !self.eof {
             self.fill();
         }
@@ -534,6 +542,57 @@ impl<R: Read> LineBuffer<R> {
         let start = self.pos;
         let n = lex::reader_line_len(&self.buf[start..self.len]);
         self.pos += n;
-        Some(&self.buf[start..start + n])
+        Some((self.base + start, &self.buf[start..start + n]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Offsets<'a> {
+        bytes: &'a [u8],
+        seen: usize,
+    }
+
+    impl Visitor for Offsets<'_> {
+        fn option(&mut self, r: &OptionRecord<'_>) {
+            assert_eq!(
+                &self.bytes[r.offset..r.offset + r.raw.len()],
+                r.raw,
+                "line {}",
+                r.line
+            );
+            self.seen += 1;
+        }
+        fn notice(&mut self, _: Notice) {}
+    }
+
+    #[test]
+    fn each_option_names_where_its_reader_line_starts_in_the_file() {
+        // Past one buffer (so the buffer moves), with a line longer than a reader line (read
+        // as two) and CRLF endings.
+        let mut bytes = b"[client]\r\n".to_vec();
+        let mut options = 0;
+        while bytes.len() < 3 * BLOCK {
+            bytes.extend_from_slice(format!("opt{options} = value {options}\r\n").as_bytes());
+            options += 1;
+        }
+        bytes.extend_from_slice(b"long=");
+        bytes.extend(std::iter::repeat_n(b'x', MAX_READER_LINE + 10));
+        bytes.extend_from_slice(b"\nlast\n");
+        let groups = GroupSet::new(["client"], None);
+        let path = Path::new("/nonexistent/offsets.cnf");
+        let data = &bytes[..];
+        let open = || -> Box<dyn Read + '_> { Box::new(data) };
+        let source: Source<'_> = &open;
+        let visitor = Offsets {
+            bytes: data,
+            seen: 0,
+        };
+        let mut reader = Reader::new(&groups, visitor).with_overlay(path, source);
+        reader.read_top(path).unwrap();
+        // Every short option, both pieces of the long line, and the last.
+        assert_eq!(reader.visitor().seen, options + 3);
     }
 }
