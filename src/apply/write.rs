@@ -208,16 +208,20 @@ fn write_inner(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(refusal(path, &target, e)),
     };
-    let mut current = None;
-    if let Some((f, _)) = &existing {
-        f.lock().map_err(io(&target))?;
-        let mut old = Vec::new();
-        (&*f).read_to_end(&mut old).map_err(io(&target))?;
-        current = Some(old);
-    }
-    if current.as_deref() != expected {
+    // Compared as it is read: the file is not held in memory a second time.
+    let unchanged = match (&existing, expected) {
+        (Some((f, _)), Some(want)) => {
+            f.lock().map_err(io(&target))?;
+            holds_exactly(f, want).map_err(io(&target))?
+        }
+        (None, None) => true,
+        _ => false,
+    };
+    if !unchanged {
         return Err(WriteError::Changed { path: target });
     }
+    // The file holds `expected`: that is what a backup keeps.
+    let current = existing.as_ref().and(expected);
     let meta = existing.as_ref().map(|(_, m)| m);
     let mode = match meta {
         Some(m) if !force_mode => permission_bits(m),
@@ -225,7 +229,7 @@ fn write_inner(
     } & !0o002;
 
     remove_stale_temps(&dir);
-    let backup_path = match (backup, &current, meta) {
+    let backup_path = match (backup, current, meta) {
         (true, Some(old), Some(m)) => Some(write_backup(&target, &dir, old, m)?),
         _ => None,
     };
@@ -338,6 +342,24 @@ fn process_exists(_: u32) -> bool {
 /// `-2`, … appended; same mode, owner and group as the original. Written through a temporary
 /// file that is moved to its name without replacing anything, so a failure (a full disk)
 /// leaves no backup behind, not even an empty one.
+/// Whether the file, read from its start, holds exactly `want`.
+fn holds_exactly(mut f: &File, want: &[u8]) -> std::io::Result<bool> {
+    let mut buf = vec![0u8; 1 << 16];
+    let mut at = 0;
+    loop {
+        let n = match f.read(&mut buf) {
+            Ok(0) => return Ok(at == want.len()),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if want.get(at..at + n) != Some(&buf[..n]) {
+            return Ok(false);
+        }
+        at += n;
+    }
+}
+
 fn write_backup(
     target: &Path,
     dir: &Path,
