@@ -598,7 +598,14 @@ fn compare(
     mut plan: impl FnMut(Option<Item>, &[Vec<u8>], &mut VecDeque<Item>) -> Result<(), Mismatch>,
 ) -> Result<(), Mismatch> {
     let own = |i: &Item| matches!(i, Item::Own(_));
-    let (mut want, mut got) = (VecDeque::new(), VecDeque::new());
+    // Each side keeps its options of the file and its other items (included files, messages)
+    // in queues of their own: the first of each kind is at the front, whatever the other kind
+    // has piled up (a scan for it would make a long run of one kind quadratic).
+    let mut staged = VecDeque::new();
+    let (mut want, mut got) = (
+        [VecDeque::new(), VecDeque::new()],
+        [VecDeque::new(), VecDeque::new()],
+    );
     let (mut old_done, mut new_done) = (false, false);
     let mut old = old.into_iter().flatten();
     let mut new = new.into_iter().flatten();
@@ -606,41 +613,42 @@ fn compare(
         if !old_done {
             match old.next() {
                 Some(Item::Group(g)) => sides.old_groups.push(g),
-                Some(item) => plan(Some(item), &sides.old_groups, &mut want)?,
+                Some(item) => plan(Some(item), &sides.old_groups, &mut staged)?,
                 None => {
-                    plan(None, &sides.old_groups, &mut want)?;
+                    plan(None, &sides.old_groups, &mut staged)?;
                     old_done = true;
                 }
+            }
+            for item in staged.drain(..) {
+                want[usize::from(own(&item))].push_back(item);
             }
         }
         if !new_done {
             match new.next() {
                 Some(Item::Group(g)) => sides.new_groups.push(g),
-                Some(item) => got.push_back(item),
+                Some(item) => got[usize::from(own(&item))].push_back(item),
                 None => new_done = true,
             }
         }
         let sides = &*sides;
         // Compare the first item of each kind on both sides while both have one.
-        for kind in [true, false] {
-            loop {
-                let w = want.iter().position(|i| own(i) == kind);
-                let g = got.iter().position(|i| own(i) == kind);
-                match (w, g) {
-                    (Some(w), Some(g)) => {
-                        let (wi, gi) = (want.remove(w).unwrap(), got.remove(g).unwrap());
-                        if !same(&wi, &gi, sides) {
-                            return Err(Mismatch {
-                                what: describe(Some(&wi), Some(&gi), sides),
-                            });
-                        }
-                    }
-                    _ => break,
+        for kind in [1, 0] {
+            while !want[kind].is_empty() && !got[kind].is_empty() {
+                let (wi, gi) = (
+                    want[kind].pop_front().unwrap(),
+                    got[kind].pop_front().unwrap(),
+                );
+                if !same(&wi, &gi, sides) {
+                    return Err(Mismatch {
+                        what: describe(Some(&wi), Some(&gi), sides),
+                    });
                 }
             }
         }
         if old_done && new_done {
-            return match (want.front(), got.front()) {
+            let w = want[1].front().or(want[0].front());
+            let g = got[1].front().or(got[0].front());
+            return match (w, g) {
                 (None, None) => Ok(()),
                 (w, g) => Err(Mismatch {
                     what: describe(w, g, sides),
