@@ -199,8 +199,8 @@ pub fn inspect(bytes: &[u8], now: i64, store: Option<&TrustStore>) -> CaReport {
         .enumerate()
         .map(|(i, (block, cert))| describe(i + 1, block.line, cert, now, store))
         .collect();
-    let cert_errors = check_all(&infos, &parsed, &mut findings);
-    let usable_cas = mark_usable(&mut infos, &cert_errors);
+    let checked = check_all(&infos, &parsed, &mut findings);
+    let usable_cas = mark_usable(&mut infos, &checked, &mut findings);
     findings.extend(
         infos
             .iter()
@@ -250,29 +250,107 @@ fn parse_blocks<'a>(
     parsed
 }
 
-/// Runs [`check_one`] on every certificate, in file order, adding its findings; returns, per
-/// certificate, whether it has an error of its own.
-fn check_all(infos: &[CertInfo], parsed: &[Parsed<'_>], findings: &mut Vec<Finding>) -> Vec<bool> {
-    let mut cert_errors = vec![false; infos.len()];
+/// What the checks of one certificate found: an error of its own, and the certificate of the
+/// file whose key verifies its signature (its issuer), for one that is not self-signed.
+#[derive(Debug, Clone, Copy, Default)]
+struct Checked {
+    error: bool,
+    parent: Option<usize>,
+}
+
+/// Runs [`check_one`] on every certificate, in file order, adding its findings.
+fn check_all(
+    infos: &[CertInfo],
+    parsed: &[Parsed<'_>],
+    findings: &mut Vec<Finding>,
+) -> Vec<Checked> {
+    let mut checked = vec![Checked::default(); infos.len()];
     for (i, (_, cert)) in parsed.iter().enumerate() {
-        for f in check_one(&infos[i], cert, parsed) {
+        let (found, parent) = check_one(&infos[i], cert, parsed);
+        checked[i].parent = parent;
+        for f in found {
             if f.severity == Severity::Error {
-                cert_errors[i] = true;
+                checked[i].error = true;
             }
             findings.push(f.for_cert(&infos[i]));
         }
     }
-    cert_errors
+    checked
 }
 
-/// Decides which certificates can anchor trust now (a CA, in date, no error of its own) and
-/// returns how many can.
-fn mark_usable(infos: &mut [CertInfo], cert_errors: &[bool]) -> usize {
-    for (i, info) in infos.iter_mut().enumerate() {
-        info.usable =
-            info.role != Role::Leaf && info.validity == TimeStatus::Valid && !cert_errors[i];
+/// Decides which certificates can anchor trust now and returns how many can. A certificate can
+/// when it is a CA, in date, without an error of its own, and its chain climbs, through issuers
+/// that can too, to a self-signed root of the file: what OpenSSL needs to verify a server
+/// certificate it signed (OpenSSL takes no partial chain). A chain that loops (CA209) or passes
+/// an issuer's path length limit (CA210) is an error.
+fn mark_usable(infos: &mut [CertInfo], checked: &[Checked], findings: &mut Vec<Finding>) -> usize {
+    let own_ok: Vec<bool> = infos
+        .iter()
+        .zip(checked)
+        .map(|(info, c)| info.role != Role::Leaf && info.validity == TimeStatus::Valid && !c.error)
+        .collect();
+    let mut usable = own_ok.clone();
+    for i in 0..infos.len() {
+        if infos[i].role == Role::Leaf {
+            continue;
+        }
+        // The chain from certificate i up: i, its issuer, the issuer's issuer, ...
+        let mut chain = vec![i];
+        let mut cur = i;
+        while !infos[cur].self_signed {
+            // No issuer here: CA206 or CA207 already says why.
+            let Some(p) = checked[cur].parent else {
+                usable[i] = false;
+                break;
+            };
+            if chain.contains(&p) {
+                findings.push(chain_loop(&infos[i]).for_cert(&infos[i]));
+                usable[i] = false;
+                break;
+            }
+            if infos[p].path_len.is_some_and(|n| chain.len() > n as usize) {
+                findings.push(path_too_long(&infos[i], &infos[p], chain.len()).for_cert(&infos[i]));
+                usable[i] = false;
+                break;
+            }
+            usable[i] &= own_ok[p];
+            chain.push(p);
+            cur = p;
+        }
+    }
+    for (info, ok) in infos.iter_mut().zip(usable) {
+        info.usable = ok;
     }
     infos.iter().filter(|c| c.usable).count()
+}
+
+/// Issuers that lead back to the certificate itself: the chain never reaches a root (CA209).
+fn chain_loop(info: &CertInfo) -> Finding {
+    Finding::error(
+        "CA209",
+        format!(
+            "the chain of certificate {} ({}) never reaches a self-signed root: its issuers lead back to it",
+            info.index, info.subject
+        ),
+        "add the root certificate of this chain to the file",
+    )
+}
+
+/// A CA deeper below `issuer` than its basicConstraints path length allows (CA210).
+fn path_too_long(info: &CertInfo, issuer: &CertInfo, depth: usize) -> Finding {
+    Finding::error(
+        "CA210",
+        format!(
+            "certificate {} ({}) is {depth} CA{} below certificate {} ({}), whose path length limit is {}: TLS libraries refuse every certificate it signs",
+            info.index,
+            info.subject,
+            if depth == 1 { "" } else { "s" },
+            issuer.index,
+            issuer.subject,
+            issuer.path_len.unwrap_or(0)
+        ),
+        "use the chain your provider issued; this certificate cannot sign server certificates",
+    )
 }
 
 /// The validity period: a warning when expiry is near (CA302); expired (CA301) or not yet valid
@@ -310,21 +388,28 @@ fn time_finding(info: &CertInfo, usable_cas: usize) -> Option<Finding> {
 }
 
 /// The checks of one certificate, in the order they are reported: CA-ness, key usage,
-/// signature, key size, signature hash. A leaf stops at the first.
-fn check_one(info: &CertInfo, cert: &X509Certificate<'_>, all: &[Parsed<'_>]) -> Vec<Finding> {
+/// signature, key size, signature hash. A leaf stops at the first. Also returns the issuer whose
+/// key verifies the signature, for a certificate that is not self-signed.
+fn check_one(
+    info: &CertInfo,
+    cert: &X509Certificate<'_>,
+    all: &[Parsed<'_>],
+) -> (Vec<Finding>, Option<usize>) {
     if info.role == Role::Leaf {
-        return vec![not_a_ca(info)];
+        return (vec![not_a_ca(info)], None);
     }
-    [
+    let (signature, parent) = signature_finding(info, cert, all);
+    let found = [
         legacy_root(info),
         missing_key_cert_sign(info),
-        signature_finding(info, cert, all),
+        signature,
         weak_key(info),
         weak_signature_hash(info),
     ]
     .into_iter()
     .flatten()
-    .collect()
+    .collect();
+    (found, parent)
 }
 
 /// A leaf (server or client) certificate where a CA belongs (CA202).
@@ -374,31 +459,71 @@ fn missing_key_cert_sign(info: &CertInfo) -> Option<Finding> {
 }
 
 /// Whether the certificate's signature holds: a root's self-signature, an intermediate's against
-/// its issuer in the file.
+/// its issuer in the file (whose index is returned when found).
 fn signature_finding(
     info: &CertInfo,
     cert: &X509Certificate<'_>,
     all: &[Parsed<'_>],
-) -> Option<Finding> {
+) -> (Option<Finding>, Option<usize>) {
     if info.self_signed && info.in_system_store {
         // Byte-identical to a root of the operating system's trust store: the store vouches for
         // it, so its self-signature adds nothing (and verifying 140 of them is most of the time).
-        None
+        (None, None)
     } else if info.self_signed {
-        self_signature(info, cert)
+        (self_signature(info, cert), None)
     } else {
         issuer_signature(info, cert, all)
     }
 }
 
-/// The self-signature: broken is an error (CA205); a signature that cannot be checked here is a
-/// warning (CA208).
+/// What checking one signature found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Signature {
+    Verified,
+    Broken,
+    /// An algorithm (or key) the verifier here does not support.
+    Unverifiable,
+}
+
+/// Checks `cert`'s signature with `key`. The algorithm outside the signed part must be the one
+/// inside it (OpenSSL refuses a certificate where they differ). RSA keys under 2048 bits, which
+/// x509-parser's verifier refuses outright, are checked with ring's legacy algorithms.
+fn check_signature(cert: &X509Certificate<'_>, key: &SubjectPublicKeyInfo<'_>) -> Signature {
+    if cert.signature_algorithm != cert.tbs_certificate.signature {
+        return Signature::Broken;
+    }
+    match cert.verify_signature(Some(key)) {
+        Ok(()) => Signature::Verified,
+        Err(X509Error::SignatureUnsupportedAlgorithm) => Signature::Unverifiable,
+        Err(_) if small_rsa(key) => legacy_rsa(cert, key),
+        Err(_) => Signature::Broken,
+    }
+}
+
+/// An RSA PKCS#1 signature by a key under 2048 bits.
+fn legacy_rsa(cert: &X509Certificate<'_>, key: &SubjectPublicKeyInfo<'_>) -> Signature {
+    use ring::signature;
+    let alg: &dyn signature::VerificationAlgorithm =
+        match cert.signature_algorithm.algorithm.to_id_string().as_str() {
+            "1.2.840.113549.1.1.5" => &signature::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY,
+            "1.2.840.113549.1.1.11" => &signature::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
+            "1.2.840.113549.1.1.13" => &signature::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
+            _ => return Signature::Unverifiable,
+        };
+    let public = signature::UnparsedPublicKey::new(alg, &key.subject_public_key.data);
+    match public.verify(cert.tbs_certificate.as_ref(), &cert.signature_value.data) {
+        Ok(()) => Signature::Verified,
+        Err(_) => Signature::Broken,
+    }
+}
+
+/// The self-signature: broken is an error (CA205), and so is one that cannot be checked here
+/// (CA208), since damage could not be ruled out.
 fn self_signature(info: &CertInfo, cert: &X509Certificate<'_>) -> Option<Finding> {
-    match cert.verify_signature(None) {
-        Ok(()) => None,
-        Err(X509Error::SignatureUnsupportedAlgorithm) => Some(unverifiable(info)),
-        Err(_) if small_rsa(cert.public_key()) => Some(unverifiable(info)),
-        Err(_) => Some(Finding::error(
+    match check_signature(cert, cert.public_key()) {
+        Signature::Verified => None,
+        Signature::Unverifiable => Some(unverifiable(info)),
+        Signature::Broken => Some(Finding::error(
             "CA205",
             format!(
                 "the self-signature of certificate {} ({}) does not verify",
@@ -409,40 +534,59 @@ fn self_signature(info: &CertInfo, cert: &X509Certificate<'_>) -> Option<Finding
     }
 }
 
-/// The signature by the issuer: an issuer missing from the file is a warning (CA206), a
-/// signature its key does not verify an error (CA207), one that cannot be checked here a warning
-/// (CA208).
+/// The signature by the issuer, and the issuer's index: an issuer missing from the file is an
+/// error (CA206: OpenSSL takes no partial chain), and so is a signature no certificate of the
+/// file with the issuer's name verifies (CA207) or one that cannot be checked here (CA208).
 fn issuer_signature(
     info: &CertInfo,
     cert: &X509Certificate<'_>,
     all: &[Parsed<'_>],
-) -> Option<Finding> {
-    let issuer = all
+) -> (Option<Finding>, Option<usize>) {
+    let candidates: Vec<(usize, &X509Certificate<'_>)> = all
         .iter()
-        .find(|(_, c)| c.subject().as_raw() == cert.issuer().as_raw());
-    let Some((_, parent)) = issuer else {
-        return Some(Finding::warning(
-            "CA206",
-            format!(
-                "the issuer of certificate {} ({}), {}, is not in the file",
-                info.index, info.subject, info.issuer
-            ),
-            "the chain can still verify if the server sends it, or if the root is in another ssl-ca file; add the root to be sure",
-        ));
-    };
-    match cert.verify_signature(Some(parent.public_key())) {
-        Ok(()) => None,
-        Err(X509Error::SignatureUnsupportedAlgorithm) => Some(unverifiable(info)),
-        Err(_) if small_rsa(parent.public_key()) => Some(unverifiable(info)),
-        Err(_) => Some(Finding::error(
+        .enumerate()
+        .filter(|(i, (_, c))| {
+            *i + 1 != info.index && c.subject().as_raw() == cert.issuer().as_raw()
+        })
+        .map(|(i, (_, c))| (i, c))
+        .collect();
+    if candidates.is_empty() {
+        return (Some(missing_issuer(info)), None);
+    }
+    let mut unverifiable_seen = false;
+    for (i, parent) in candidates {
+        match check_signature(cert, parent.public_key()) {
+            Signature::Verified => return (None, Some(i)),
+            Signature::Unverifiable => unverifiable_seen = true,
+            Signature::Broken => {}
+        }
+    }
+    if unverifiable_seen {
+        return (Some(unverifiable(info)), None);
+    }
+    (
+        Some(Finding::error(
             "CA207",
             format!(
                 "the signature on certificate {} ({}) does not verify with its issuer's key",
                 info.index, info.subject
             ),
-            "the issuer in the file is not the one that signed it (a renewed CA?); get the matching chain",
+            "the certificate is damaged, or the issuer in the file is not the one that signed it (a renewed CA?); get the matching chain",
         )),
-    }
+        None,
+    )
+}
+
+/// The issuer is not in the file (CA206): OpenSSL-based clients refuse the chain.
+fn missing_issuer(info: &CertInfo) -> Finding {
+    Finding::error(
+        "CA206",
+        format!(
+            "the issuer of certificate {} ({}), {}, is not in the file: the chain does not end at a root",
+            info.index, info.subject, info.issuer
+        ),
+        "add the root certificate (and any intermediate between) to the file. Clients on OpenSSL (libmariadb, libmysqlclient, Python's ssl before 3.13) refuse a chain that does not end at a self-signed root of the ssl-ca file (\"unable to get issuer certificate\"), even when the server sends the rest; only a client that accepts partial chains, such as Python's ssl from 3.13, could use this file",
+    )
 }
 
 /// An RSA key under 2048 bits (CA401).
@@ -473,20 +617,20 @@ fn weak_signature_hash(info: &CertInfo) -> Option<Finding> {
     })
 }
 
-/// An RSA key under 2048 bits: the verifier (ring) refuses such keys outright, so a failed check
-/// says nothing about the signature.
+/// An RSA key under 2048 bits: x509-parser's verifier refuses such keys outright, so a failed
+/// check says nothing about the signature.
 fn small_rsa(spki: &SubjectPublicKeyInfo<'_>) -> bool {
     matches!(spki.parsed(), Ok(PublicKey::RSA(k)) if k.key_size() < 2048)
 }
 
 fn unverifiable(info: &CertInfo) -> Finding {
-    Finding::warning(
+    Finding::error(
         "CA208",
         format!(
             "the signature on certificate {} ({}) uses {}, which cannot be verified here",
             info.index, info.subject, info.signature_algorithm
         ),
-        "clients with current TLS libraries may not verify it either",
+        "a signature that cannot be checked cannot be told from a damaged one; ask your provider for a CA signed with SHA-256 (RSA or ECDSA) or Ed25519",
     )
 }
 
