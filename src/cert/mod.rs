@@ -266,8 +266,9 @@ fn check_all(
 ) -> Vec<Checked> {
     let mut checked = vec![Checked::default(); infos.len()];
     for (i, (_, cert)) in parsed.iter().enumerate() {
-        let (found, parent) = check_one(&infos[i], cert, parsed);
+        let (mut found, parent) = check_one(&infos[i], cert, parsed);
         checked[i].parent = parent;
+        found.extend(same_name(&infos[i], cert, parsed));
         for f in found {
             if f.severity == Severity::Error {
                 checked[i].error = true;
@@ -322,6 +323,28 @@ fn mark_usable(infos: &mut [CertInfo], checked: &[Checked], findings: &mut Vec<F
         info.usable = ok;
     }
     infos.iter().filter(|c| c.usable).count()
+}
+
+/// A certificate with the name of an earlier, different one (CA211). OpenSSL looks issuers up by
+/// name and, where key identifiers do not tell them apart, takes the first: chains through the
+/// other fail (`self-signed certificate`, `certificate signature failure`).
+fn same_name(info: &CertInfo, cert: &X509Certificate<'_>, all: &[Parsed<'_>]) -> Option<Finding> {
+    let (j, _) = all[..info.index - 1]
+        .iter()
+        .enumerate()
+        .find(|(_, (_, c))| {
+            c.subject().as_raw() == cert.subject().as_raw() && c.as_raw() != cert.as_raw()
+        })?;
+    Some(Finding::error(
+        "CA211",
+        format!(
+            "certificate {} ({}) has the same name as certificate {}, but is another certificate",
+            info.index,
+            info.subject,
+            j + 1
+        ),
+        "TLS libraries pick a CA by its name, so only one of the two would be used; keep only the one that signed your server's certificate (usually the newer)",
+    ))
 }
 
 /// Issuers that lead back to the certificate itself: the chain never reaches a root (CA209).
@@ -419,10 +442,18 @@ fn not_a_ca(info: &CertInfo) -> Finding {
     } else {
         format!(", for {}", info.san.join(", "))
     };
+    let what = if info.ca.is_none() && info.self_signed {
+        format!(
+            "a self-signed v{} certificate without basicConstraints or keyUsage, which OpenSSL does not take as a CA{names}",
+            info.version
+        )
+    } else {
+        format!("it is a server or client certificate{names}")
+    };
     Finding::error(
         "CA202",
         format!(
-            "certificate {} ({}) is not a CA: it is a server or client certificate{names}",
+            "certificate {} ({}) is not a CA: {what}",
             info.index, info.subject
         ),
         "ssl-ca needs the certificate of the CA that signed the server's certificate, not the server's own certificate; ask your provider for the CA (root) certificate",
@@ -656,7 +687,12 @@ fn describe(
     CertInfo {
         index,
         line,
-        role: role_of(ca, self_signed),
+        role: role_of(
+            ca,
+            self_signed,
+            cert.version().0 + 1,
+            cert.key_usage().ok().flatten().is_some(),
+        ),
         subject: cert.subject().to_string(),
         issuer: cert.issuer().to_string(),
         self_signed,
@@ -687,15 +723,17 @@ fn describe(
     }
 }
 
-/// What a certificate is from its basicConstraints CA flag (`None` when the extension is absent)
-/// and whether it signed itself.
-fn role_of(ca: Option<bool>, self_signed: bool) -> Role {
+/// What a certificate is from its basicConstraints CA flag (`None` when the extension is absent),
+/// whether it signed itself, its version and whether it has a keyUsage extension. Without
+/// basicConstraints, OpenSSL takes a certificate as a CA only when it is a self-signed v1
+/// certificate or has keyUsage (which must then allow keyCertSign: CA204).
+fn role_of(ca: Option<bool>, self_signed: bool, version: u32, has_key_usage: bool) -> Role {
     match ca {
         Some(true) if self_signed => Role::Root,
         Some(true) => Role::Intermediate,
         Some(false) => Role::Leaf,
-        // Legacy roots (v1, or v3 without basicConstraints) count as CAs when self-signed.
-        None if self_signed => Role::Root,
+        // Legacy roots count as CAs when self-signed.
+        None if self_signed && (version == 1 || has_key_usage) => Role::Root,
         None => Role::Leaf,
     }
 }
