@@ -465,6 +465,30 @@ fn a_damaged_self_signature_is_an_error() {
 }
 
 #[test]
+fn a_certificate_damaged_outside_its_signed_part_is_refused() {
+    // The signature does not cover the outer SEQUENCE, the outer algorithm or the signature's
+    // BIT STRING header: x509-parser alone reads a wrong tag class there, OpenSSL does not.
+    let ca = certs::root("Root");
+    let der = ca.der();
+    let mut outer_class = der.clone();
+    outer_class[0] = 0x70;
+    let r = inspect(&pem::encode(&pem::Pem::new("CERTIFICATE", outer_class)));
+    assert!(!r.usable);
+    assert_eq!(codes(&r), [("CA201", Severity::Error)]);
+    // The outer algorithm's SEQUENCE tag, just after the signed part, made context-specific.
+    let (_, parsed) = x509_parser::parse_x509_certificate(&der).unwrap();
+    let tbs_end = der
+        .windows(parsed.tbs_certificate.as_ref().len())
+        .position(|w| w == parsed.tbs_certificate.as_ref())
+        .unwrap()
+        + parsed.tbs_certificate.as_ref().len();
+    let mut alg_class = der.clone();
+    alg_class[tbs_end] = 0xB0;
+    let r = inspect(&pem::encode(&pem::Pem::new("CERTIFICATE", alg_class)));
+    assert!(!r.usable, "{:?}", r.findings);
+}
+
+#[test]
 #[ignore = "needs openssl (openssl); scripts/test installs it and runs it"]
 fn text_around_and_between_blocks_is_allowed() {
     let dir = tempfile::tempdir().unwrap();

@@ -9,6 +9,7 @@ pub mod store;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use x509_parser::asn1_rs::{Any, Class, FromDer as _, Tag};
 use x509_parser::prelude::*;
 use x509_parser::public_key::PublicKey;
 
@@ -232,7 +233,19 @@ fn parse_blocks<'a>(
     let mut parsed = Vec::new();
     for (i, block) in blocks.iter().enumerate() {
         match X509Certificate::from_der(&block.der) {
-            Ok((_, cert)) => parsed.push((block, cert)),
+            Ok((_, cert)) if strict_envelope(cert.as_raw()) => parsed.push((block, cert)),
+            Ok(_) => findings.push(
+                Finding::error(
+                    "CA201",
+                    format!(
+                        "certificate {} (line {}) is damaged: its encoding outside the signed part is not the strict DER TLS libraries read",
+                        i + 1,
+                        block.line
+                    ),
+                    "one broken certificate makes the whole file unusable: copy the file again",
+                )
+                .at_line(block.line),
+            ),
             Err(e) => findings.push(
                 Finding::error(
                     "CA201",
@@ -256,6 +269,57 @@ fn parse_blocks<'a>(
 struct Checked {
     error: bool,
     parent: Option<usize>,
+}
+
+/// One DER element at the start of `input`: the element, its whole encoding, and what follows.
+fn element(input: &[u8]) -> Option<(Any<'_>, &[u8], &[u8])> {
+    let (rest, any) = Any::from_der(input).ok()?;
+    Some((any, &input[..input.len() - rest.len()], rest))
+}
+
+/// Whether `any` (encoded as `whole`) has the DER header of a universal `tag`: that class, tag
+/// and form, and the shortest length encoding.
+fn strict_header(any: &Any<'_>, whole: &[u8], tag: Tag, constructed: bool) -> bool {
+    let n = any.data.len();
+    let length_bytes = if n < 0x80 {
+        1
+    } else {
+        1 + (usize::BITS - n.leading_zeros()).div_ceil(8) as usize
+    };
+    any.class() == Class::Universal
+        && any.tag() == tag
+        && any.header.is_constructed() == constructed
+        && whole.len() == 1 + length_bytes + n
+}
+
+/// Whether the part of a certificate its signature does not cover is strict DER, as OpenSSL
+/// reads it: a SEQUENCE of exactly the signed part (a SEQUENCE), the signature algorithm (a
+/// SEQUENCE byte for byte equal to the one inside the signed part) and the signature (a BIT
+/// STRING without unused bits). x509-parser alone takes, for instance, any class for these tags.
+fn strict_envelope(raw: &[u8]) -> bool {
+    let check = || -> Option<bool> {
+        let (cert, whole, after) = element(raw)?;
+        let (tbs, tbs_whole, rest) = element(cert.data)?;
+        let (alg, alg_whole, rest) = element(rest)?;
+        let (sig, sig_whole, rest) = element(rest)?;
+        // Inside the signed part: an optional [0] version, the serial number, the algorithm.
+        let (first, _, mut inner) = element(tbs.data)?;
+        if first.class() == Class::ContextSpecific {
+            inner = element(inner)?.2;
+        }
+        let (_, inner_alg, _) = element(inner)?;
+        Some(
+            after.is_empty()
+                && rest.is_empty()
+                && strict_header(&cert, whole, Tag::Sequence, true)
+                && strict_header(&tbs, tbs_whole, Tag::Sequence, true)
+                && strict_header(&alg, alg_whole, Tag::Sequence, true)
+                && strict_header(&sig, sig_whole, Tag::BitString, false)
+                && sig.data.first() == Some(&0)
+                && inner_alg == alg_whole,
+        )
+    };
+    check().unwrap_or(false)
 }
 
 /// Runs [`check_one`] on every certificate, in file order, adding its findings.
