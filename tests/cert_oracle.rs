@@ -473,14 +473,7 @@ fn run_case(m: &Material, dir: &Path, now: i64, case: &Case) -> (Outcome, bool) 
 fn judge(m: &Material, dir: &Path, now: i64, case: &Case, report: &CaReport) -> Outcome {
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(dir.join("b.pem"), &case.pem).unwrap();
-    let (blocks, _) = cert::pemscan::scan(&case.pem);
-    let ders: Vec<Vec<u8>> = blocks
-        .iter()
-        .filter_map(|b| {
-            let (rest, _) = X509Certificate::from_der(&b.der).ok()?;
-            Some(b.der[..b.der.len() - rest.len()].to_vec())
-        })
-        .collect();
+    let ders = cert::certificates_der(&case.pem);
     assert_eq!(ders.len(), report.certificates.len());
     let mut files = Vec::new();
     let mut probes = Vec::new();

@@ -171,19 +171,27 @@ impl CaReport {
     }
 }
 
-/// The certificates of a CA file re-encoded as clean PEM: each block that decodes as an X.509
-/// certificate, in file order, as `CERTIFICATE` blocks with LF line endings, and nothing else
-/// (no text around or between the blocks, no other blocks, no bytes after a certificate's DER).
-/// What an installed copy of a file [`inspect`] found usable holds.
-pub fn clean_pem(bytes: &[u8]) -> Vec<u8> {
+/// The DER of each certificate of a CA file, as [`inspect`] reads them: each block that decodes
+/// as a strictly encoded X.509 certificate, in file order, without bytes after its DER.
+pub fn certificates_der(bytes: &[u8]) -> Vec<Vec<u8>> {
     let (blocks, _) = pemscan::scan(bytes);
-    let pems: Vec<::pem::Pem> = blocks
+    blocks
         .iter()
         .filter_map(|b| {
-            let (rest, _) = X509Certificate::from_der(&b.der).ok()?;
-            let der = &b.der[..b.der.len() - rest.len()];
-            Some(::pem::Pem::new("CERTIFICATE", der.to_vec()))
+            let (_, cert) = X509Certificate::from_der(&b.der).ok()?;
+            strict_envelope(cert.as_raw()).then(|| cert.as_raw().to_vec())
         })
+        .collect()
+}
+
+/// The certificates of a CA file re-encoded as clean PEM: [`certificates_der`] as
+/// `CERTIFICATE` blocks with LF line endings, and nothing else (no text around or between the
+/// blocks, no other blocks, no bytes after a certificate's DER). What an installed copy of a
+/// file [`inspect`] found usable holds.
+pub fn clean_pem(bytes: &[u8]) -> Vec<u8> {
+    let pems: Vec<::pem::Pem> = certificates_der(bytes)
+        .into_iter()
+        .map(|der| ::pem::Pem::new("CERTIFICATE", der))
         .collect();
     let config = ::pem::EncodeConfig::new().set_line_ending(::pem::LineEnding::LF);
     ::pem::encode_many_config(&pems, config).into_bytes()
