@@ -231,6 +231,11 @@ fn der_op(rng: &mut ChaCha8Rng, m: &Material, ders: &mut Vec<Vec<u8>>, ops: &mut
     }
     let k = rng.random_range(0..ders.len());
     let len = ders[k].len();
+    if len == 0 {
+        ders.remove(k);
+        ops.push(format!("empty cert {k} dropped"));
+        return;
+    }
     match rng.random_range(0..10) {
         0..=2 => {
             let at = rng.random_range(0..len);
