@@ -710,6 +710,42 @@ fn inspect_ca_reads_a_pasted_certificate_from_standard_input() {
     );
 }
 
+#[test]
+fn add_ca_refuses_an_intermediate_without_its_root_and_says_to_add_the_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = certs::root("Root");
+    let inter = certs::signed(certs::ca_params("Intermediate"), certs::ec_key(), &root);
+    std::fs::write(dir.path().join("inter.pem"), inter.pem()).unwrap();
+    let out = common::run_ours(
+        dir.path(),
+        &["add-ca", "inter.pem", "--file", "my.cnf", "--yes"],
+        b"",
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("error[CA206]"), "{err}");
+    assert!(err.contains("add the root certificate"), "{err}");
+    assert!(err.contains("nothing was changed"), "{err}");
+    assert!(!dir.path().join("my.cnf").exists());
+    // With its root in the same file, the same intermediate is accepted.
+    std::fs::write(
+        dir.path().join("chain.pem"),
+        format!("{}{}", inter.pem(), root.pem()),
+    )
+    .unwrap();
+    let out = common::run_ours(
+        dir.path(),
+        &["add-ca", "chain.pem", "--file", "my.cnf", "--yes"],
+        b"",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 trait WriteStdin {
     fn write_stdin_bytes(&mut self, bytes: Vec<u8>) -> std::io::Result<std::process::Output>;
 }
