@@ -106,12 +106,94 @@ fn an_intermediate_with_its_root_verifies_cleanly() {
 }
 
 #[test]
-fn an_intermediate_without_its_root_is_usable_with_a_warning() {
+fn an_intermediate_without_its_root_is_refused_and_says_to_add_the_root() {
+    // OpenSSL-based clients take no partial chain: `unable to get issuer certificate`.
     let root = certs::root("Root");
     let inter = certs::signed(certs::ca_params("Intermediate"), certs::ec_key(), &root);
     let r = inspect(&inter.pem());
-    assert!(r.usable);
-    assert_eq!(codes(&r), [("CA206", Severity::Warning)]);
+    assert!(!r.usable);
+    assert_eq!(r.usable_cas, 0);
+    assert_eq!(codes(&r), [("CA206", Severity::Error)]);
+    let hint = r.findings[0].hint.as_deref().unwrap();
+    assert!(hint.starts_with("add the root certificate"), "{hint}");
+    assert!(hint.contains("libmariadb, libmysqlclient"), "{hint}");
+}
+
+#[test]
+fn a_bundle_whose_intermediate_lacks_its_root_is_refused_although_another_root_is_usable() {
+    let root = certs::root("Root");
+    let inter = certs::signed(certs::ca_params("Intermediate"), certs::ec_key(), &root);
+    let other = certs::root("Other Root");
+    let r = inspect(&format!("{}{}", other.pem(), inter.pem()));
+    assert!(!r.usable);
+    assert!(r.certificates[0].usable);
+    assert!(!r.certificates[1].usable);
+    assert_eq!(codes(&r), [("CA206", Severity::Error)]);
+}
+
+#[test]
+fn a_root_whose_subject_was_damaged_is_refused_not_taken_for_an_intermediate() {
+    // One changed byte in the subject: the name no longer matches the issuer, so the
+    // certificate looks like an intermediate whose issuer is absent; it is not usable.
+    let root = certs::root("Root");
+    let der = root.der();
+    let at = der.windows(4).position(|w| w == b"Root").unwrap();
+    let mut damaged = der.clone();
+    damaged[at] = b'S';
+    let r = inspect(&pem::encode(&pem::Pem::new("CERTIFICATE", damaged)));
+    assert!(!r.usable, "{:?}", r.findings);
+    assert_eq!(r.usable_cas, 0);
+}
+
+#[test]
+fn an_intermediate_under_an_expired_root_is_not_usable() {
+    let mut p = certs::ca_params("Old Root");
+    certs::validity(&mut p, -800, -10);
+    let old = certs::self_signed(p, certs::ec_key());
+    let inter = certs::signed(certs::ca_params("Intermediate"), certs::ec_key(), &old);
+    let r = inspect(&format!("{}{}", inter.pem(), old.pem()));
+    assert!(!r.usable);
+    assert!(!r.certificates[0].usable);
+    assert_eq!(codes(&r), [("CA301", Severity::Error)]);
+}
+
+#[test]
+fn an_intermediate_beyond_its_roots_path_length_is_an_error() {
+    let mut p = certs::ca_params("Root");
+    p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Constrained(0));
+    let root = certs::self_signed(p, certs::ec_key());
+    let inter = certs::signed(certs::ca_params("Intermediate"), certs::ec_key(), &root);
+    let r = inspect(&format!("{}{}", inter.pem(), root.pem()));
+    assert!(!r.usable);
+    assert!(!r.certificates[0].usable);
+    assert!(r.certificates[1].usable);
+    assert_eq!(codes(&r), [("CA210", Severity::Error)]);
+    // One level below a path length of 1 is allowed.
+    let mut p = certs::ca_params("Root");
+    p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Constrained(1));
+    let root = certs::self_signed(p, certs::ec_key());
+    let inter = certs::signed(certs::ca_params("Intermediate"), certs::ec_key(), &root);
+    let r = inspect(&format!("{}{}", inter.pem(), root.pem()));
+    assert!(r.usable, "{:?}", r.findings);
+}
+
+#[test]
+fn two_cas_that_sign_each_other_without_a_root_are_refused() {
+    let (ka, kb) = (certs::ec_key(), certs::ec_key());
+    let (pa, pb) = (certs::ca_params("A"), certs::ca_params("B"));
+    let a = pa
+        .signed_by(&ka, &rcgen::Issuer::from_params(&pb, &kb))
+        .unwrap();
+    let b = pb
+        .signed_by(&kb, &rcgen::Issuer::from_params(&pa, &ka))
+        .unwrap();
+    let r = inspect(&format!("{}{}", a.pem(), b.pem()));
+    assert!(!r.usable);
+    assert_eq!(r.usable_cas, 0);
+    assert_eq!(
+        codes(&r),
+        [("CA209", Severity::Error), ("CA209", Severity::Error)]
+    );
 }
 
 #[test]
@@ -213,7 +295,7 @@ fn key_usage_without_key_cert_sign_is_an_error() {
 
 #[test]
 #[ignore = "needs openssl (openssl); scripts/test installs it and runs it"]
-fn a_weak_rsa_key_is_a_warning() {
+fn a_weak_rsa_key_is_a_warning_and_its_signature_is_still_checked() {
     // ring refuses to sign with a 1024-bit key, so openssl makes this one.
     let dir = tempfile::tempdir().unwrap();
     openssl(
@@ -242,9 +324,19 @@ fn a_weak_rsa_key_is_a_warning() {
     let r = inspect(&std::fs::read_to_string(dir.path().join("c.pem")).unwrap());
     assert!(r.usable, "{:?}", r.findings);
     assert_eq!(r.certificates[0].key.bits, 1024);
-    assert_eq!(
-        codes(&r),
-        [("CA208", Severity::Warning), ("CA401", Severity::Warning)]
+    assert_eq!(codes(&r), [("CA401", Severity::Warning)]);
+    // A damaged signature on that small key is found, not waved through as uncheckable.
+    let mut der = pem::parse(std::fs::read(dir.path().join("c.pem")).unwrap())
+        .unwrap()
+        .into_contents();
+    let last = der.len() - 1;
+    der[last] ^= 0x01;
+    let r = inspect(&pem::encode(&pem::Pem::new("CERTIFICATE", der)));
+    assert!(!r.usable);
+    assert!(
+        codes(&r).contains(&("CA205", Severity::Error)),
+        "{:?}",
+        r.findings
     );
 }
 
@@ -370,6 +462,30 @@ fn a_damaged_self_signature_is_an_error() {
         "{:?}",
         r.findings
     );
+}
+
+#[test]
+fn a_certificate_damaged_outside_its_signed_part_is_refused() {
+    // The signature does not cover the outer SEQUENCE, the outer algorithm or the signature's
+    // BIT STRING header: x509-parser alone reads a wrong tag class there, OpenSSL does not.
+    let ca = certs::root("Root");
+    let der = ca.der();
+    let mut outer_class = der.clone();
+    outer_class[0] = 0x70;
+    let r = inspect(&pem::encode(&pem::Pem::new("CERTIFICATE", outer_class)));
+    assert!(!r.usable);
+    assert_eq!(codes(&r), [("CA201", Severity::Error)]);
+    // The outer algorithm's SEQUENCE tag, just after the signed part, made context-specific.
+    let (_, parsed) = x509_parser::parse_x509_certificate(&der).unwrap();
+    let tbs_end = der
+        .windows(parsed.tbs_certificate.as_ref().len())
+        .position(|w| w == parsed.tbs_certificate.as_ref())
+        .unwrap()
+        + parsed.tbs_certificate.as_ref().len();
+    let mut alg_class = der.clone();
+    alg_class[tbs_end] = 0xB0;
+    let r = inspect(&pem::encode(&pem::Pem::new("CERTIFICATE", alg_class)));
+    assert!(!r.usable, "{:?}", r.findings);
 }
 
 #[test]
@@ -591,6 +707,42 @@ fn inspect_ca_reads_a_pasted_certificate_from_standard_input() {
         String::from_utf8(out.stdout)
             .unwrap()
             .starts_with("-: usable CA file")
+    );
+}
+
+#[test]
+fn add_ca_refuses_an_intermediate_without_its_root_and_says_to_add_the_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = certs::root("Root");
+    let inter = certs::signed(certs::ca_params("Intermediate"), certs::ec_key(), &root);
+    std::fs::write(dir.path().join("inter.pem"), inter.pem()).unwrap();
+    let out = common::run_ours(
+        dir.path(),
+        &["add-ca", "inter.pem", "--file", "my.cnf", "--yes"],
+        b"",
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("error[CA206]"), "{err}");
+    assert!(err.contains("add the root certificate"), "{err}");
+    assert!(err.contains("nothing was changed"), "{err}");
+    assert!(!dir.path().join("my.cnf").exists());
+    // With its root in the same file, the same intermediate is accepted.
+    std::fs::write(
+        dir.path().join("chain.pem"),
+        format!("{}{}", inter.pem(), root.pem()),
+    )
+    .unwrap();
+    let out = common::run_ours(
+        dir.path(),
+        &["add-ca", "chain.pem", "--file", "my.cnf", "--yes"],
+        b"",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }
 

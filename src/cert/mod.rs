@@ -9,6 +9,7 @@ pub mod store;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use x509_parser::asn1_rs::{Any, Class, FromDer as _, Tag};
 use x509_parser::prelude::*;
 use x509_parser::public_key::PublicKey;
 
@@ -170,19 +171,27 @@ impl CaReport {
     }
 }
 
-/// The certificates of a CA file re-encoded as clean PEM: each block that decodes as an X.509
-/// certificate, in file order, as `CERTIFICATE` blocks with LF line endings, and nothing else
-/// (no text around or between the blocks, no other blocks, no bytes after a certificate's DER).
-/// What an installed copy of a file [`inspect`] found usable holds.
-pub fn clean_pem(bytes: &[u8]) -> Vec<u8> {
+/// The DER of each certificate of a CA file, as [`inspect`] reads them: each block that decodes
+/// as a strictly encoded X.509 certificate, in file order, without bytes after its DER.
+pub fn certificates_der(bytes: &[u8]) -> Vec<Vec<u8>> {
     let (blocks, _) = pemscan::scan(bytes);
-    let pems: Vec<::pem::Pem> = blocks
+    blocks
         .iter()
         .filter_map(|b| {
-            let (rest, _) = X509Certificate::from_der(&b.der).ok()?;
-            let der = &b.der[..b.der.len() - rest.len()];
-            Some(::pem::Pem::new("CERTIFICATE", der.to_vec()))
+            let (_, cert) = X509Certificate::from_der(&b.der).ok()?;
+            strict_envelope(cert.as_raw()).then(|| cert.as_raw().to_vec())
         })
+        .collect()
+}
+
+/// The certificates of a CA file re-encoded as clean PEM: [`certificates_der`] as
+/// `CERTIFICATE` blocks with LF line endings, and nothing else (no text around or between the
+/// blocks, no other blocks, no bytes after a certificate's DER). What an installed copy of a
+/// file [`inspect`] found usable holds.
+pub fn clean_pem(bytes: &[u8]) -> Vec<u8> {
+    let pems: Vec<::pem::Pem> = certificates_der(bytes)
+        .into_iter()
+        .map(|der| ::pem::Pem::new("CERTIFICATE", der))
         .collect();
     let config = ::pem::EncodeConfig::new().set_line_ending(::pem::LineEnding::LF);
     ::pem::encode_many_config(&pems, config).into_bytes()
@@ -199,8 +208,8 @@ pub fn inspect(bytes: &[u8], now: i64, store: Option<&TrustStore>) -> CaReport {
         .enumerate()
         .map(|(i, (block, cert))| describe(i + 1, block.line, cert, now, store))
         .collect();
-    let cert_errors = check_all(&infos, &parsed, &mut findings);
-    let usable_cas = mark_usable(&mut infos, &cert_errors);
+    let checked = check_all(&infos, &parsed, &mut findings);
+    let usable_cas = mark_usable(&mut infos, &checked, &mut findings);
     findings.extend(
         infos
             .iter()
@@ -232,7 +241,19 @@ fn parse_blocks<'a>(
     let mut parsed = Vec::new();
     for (i, block) in blocks.iter().enumerate() {
         match X509Certificate::from_der(&block.der) {
-            Ok((_, cert)) => parsed.push((block, cert)),
+            Ok((_, cert)) if strict_envelope(cert.as_raw()) => parsed.push((block, cert)),
+            Ok(_) => findings.push(
+                Finding::error(
+                    "CA201",
+                    format!(
+                        "certificate {} (line {}) is damaged: its encoding outside the signed part is not the strict DER TLS libraries read",
+                        i + 1,
+                        block.line
+                    ),
+                    "one broken certificate makes the whole file unusable: copy the file again",
+                )
+                .at_line(block.line),
+            ),
             Err(e) => findings.push(
                 Finding::error(
                     "CA201",
@@ -250,29 +271,181 @@ fn parse_blocks<'a>(
     parsed
 }
 
-/// Runs [`check_one`] on every certificate, in file order, adding its findings; returns, per
-/// certificate, whether it has an error of its own.
-fn check_all(infos: &[CertInfo], parsed: &[Parsed<'_>], findings: &mut Vec<Finding>) -> Vec<bool> {
-    let mut cert_errors = vec![false; infos.len()];
+/// What the checks of one certificate found: an error of its own, and the certificate of the
+/// file whose key verifies its signature (its issuer), for one that is not self-signed.
+#[derive(Debug, Clone, Copy, Default)]
+struct Checked {
+    error: bool,
+    parent: Option<usize>,
+}
+
+/// One DER element at the start of `input`: the element, its whole encoding, and what follows.
+fn element(input: &[u8]) -> Option<(Any<'_>, &[u8], &[u8])> {
+    let (rest, any) = Any::from_der(input).ok()?;
+    Some((any, &input[..input.len() - rest.len()], rest))
+}
+
+/// Whether `any` (encoded as `whole`) has the DER header of a universal `tag`: that class, tag
+/// and form, and the shortest length encoding.
+fn strict_header(any: &Any<'_>, whole: &[u8], tag: Tag, constructed: bool) -> bool {
+    let n = any.data.len();
+    let length_bytes = if n < 0x80 {
+        1
+    } else {
+        1 + (usize::BITS - n.leading_zeros()).div_ceil(8) as usize
+    };
+    any.class() == Class::Universal
+        && any.tag() == tag
+        && any.header.is_constructed() == constructed
+        && whole.len() == 1 + length_bytes + n
+}
+
+/// Whether the part of a certificate its signature does not cover is strict DER, as OpenSSL
+/// reads it: a SEQUENCE of exactly the signed part (a SEQUENCE), the signature algorithm (a
+/// SEQUENCE byte for byte equal to the one inside the signed part) and the signature (a BIT
+/// STRING without unused bits). x509-parser alone takes, for instance, any class for these tags.
+fn strict_envelope(raw: &[u8]) -> bool {
+    let check = || -> Option<bool> {
+        let (cert, whole, after) = element(raw)?;
+        let (tbs, tbs_whole, rest) = element(cert.data)?;
+        let (alg, alg_whole, rest) = element(rest)?;
+        let (sig, sig_whole, rest) = element(rest)?;
+        // Inside the signed part: an optional [0] version, the serial number, the algorithm.
+        let (first, _, mut inner) = element(tbs.data)?;
+        if first.class() == Class::ContextSpecific {
+            inner = element(inner)?.2;
+        }
+        let (_, inner_alg, _) = element(inner)?;
+        Some(
+            after.is_empty()
+                && rest.is_empty()
+                && strict_header(&cert, whole, Tag::Sequence, true)
+                && strict_header(&tbs, tbs_whole, Tag::Sequence, true)
+                && strict_header(&alg, alg_whole, Tag::Sequence, true)
+                && strict_header(&sig, sig_whole, Tag::BitString, false)
+                && sig.data.first() == Some(&0)
+                && inner_alg == alg_whole,
+        )
+    };
+    check().unwrap_or(false)
+}
+
+/// Runs [`check_one`] on every certificate, in file order, adding its findings.
+fn check_all(
+    infos: &[CertInfo],
+    parsed: &[Parsed<'_>],
+    findings: &mut Vec<Finding>,
+) -> Vec<Checked> {
+    let mut checked = vec![Checked::default(); infos.len()];
     for (i, (_, cert)) in parsed.iter().enumerate() {
-        for f in check_one(&infos[i], cert, parsed) {
+        let (mut found, parent) = check_one(&infos[i], cert, parsed);
+        checked[i].parent = parent;
+        found.extend(same_name(&infos[i], cert, parsed));
+        for f in found {
             if f.severity == Severity::Error {
-                cert_errors[i] = true;
+                checked[i].error = true;
             }
             findings.push(f.for_cert(&infos[i]));
         }
     }
-    cert_errors
+    checked
 }
 
-/// Decides which certificates can anchor trust now (a CA, in date, no error of its own) and
-/// returns how many can.
-fn mark_usable(infos: &mut [CertInfo], cert_errors: &[bool]) -> usize {
-    for (i, info) in infos.iter_mut().enumerate() {
-        info.usable =
-            info.role != Role::Leaf && info.validity == TimeStatus::Valid && !cert_errors[i];
+/// Decides which certificates can anchor trust now and returns how many can. A certificate can
+/// when it is a CA, in date, without an error of its own, and its chain climbs, through issuers
+/// that can too, to a self-signed root of the file: what OpenSSL needs to verify a server
+/// certificate it signed (OpenSSL takes no partial chain). A chain that loops (CA209) or passes
+/// an issuer's path length limit (CA210) is an error.
+fn mark_usable(infos: &mut [CertInfo], checked: &[Checked], findings: &mut Vec<Finding>) -> usize {
+    let own_ok: Vec<bool> = infos
+        .iter()
+        .zip(checked)
+        .map(|(info, c)| info.role != Role::Leaf && info.validity == TimeStatus::Valid && !c.error)
+        .collect();
+    let mut usable = own_ok.clone();
+    for i in 0..infos.len() {
+        if infos[i].role == Role::Leaf {
+            continue;
+        }
+        // The chain from certificate i up: i, its issuer, the issuer's issuer, ...
+        let mut chain = vec![i];
+        let mut cur = i;
+        while !infos[cur].self_signed {
+            // No issuer here: CA206 or CA207 already says why.
+            let Some(p) = checked[cur].parent else {
+                usable[i] = false;
+                break;
+            };
+            if chain.contains(&p) {
+                findings.push(chain_loop(&infos[i]).for_cert(&infos[i]));
+                usable[i] = false;
+                break;
+            }
+            if infos[p].path_len.is_some_and(|n| chain.len() > n as usize) {
+                findings.push(path_too_long(&infos[i], &infos[p], chain.len()).for_cert(&infos[i]));
+                usable[i] = false;
+                break;
+            }
+            usable[i] &= own_ok[p];
+            chain.push(p);
+            cur = p;
+        }
+    }
+    for (info, ok) in infos.iter_mut().zip(usable) {
+        info.usable = ok;
     }
     infos.iter().filter(|c| c.usable).count()
+}
+
+/// A certificate with the name of an earlier, different one (CA211). OpenSSL looks issuers up by
+/// name and, where key identifiers do not tell them apart, takes the first: chains through the
+/// other fail (`self-signed certificate`, `certificate signature failure`).
+fn same_name(info: &CertInfo, cert: &X509Certificate<'_>, all: &[Parsed<'_>]) -> Option<Finding> {
+    let (j, _) = all[..info.index - 1]
+        .iter()
+        .enumerate()
+        .find(|(_, (_, c))| {
+            c.subject().as_raw() == cert.subject().as_raw() && c.as_raw() != cert.as_raw()
+        })?;
+    Some(Finding::error(
+        "CA211",
+        format!(
+            "certificate {} ({}) has the same name as certificate {}, but is another certificate",
+            info.index,
+            info.subject,
+            j + 1
+        ),
+        "TLS libraries pick a CA by its name, so only one of the two would be used; keep only the one that signed your server's certificate (usually the newer)",
+    ))
+}
+
+/// Issuers that lead back to the certificate itself: the chain never reaches a root (CA209).
+fn chain_loop(info: &CertInfo) -> Finding {
+    Finding::error(
+        "CA209",
+        format!(
+            "the chain of certificate {} ({}) never reaches a self-signed root: its issuers lead back to it",
+            info.index, info.subject
+        ),
+        "add the root certificate of this chain to the file",
+    )
+}
+
+/// A CA deeper below `issuer` than its basicConstraints path length allows (CA210).
+fn path_too_long(info: &CertInfo, issuer: &CertInfo, depth: usize) -> Finding {
+    Finding::error(
+        "CA210",
+        format!(
+            "certificate {} ({}) is {depth} CA{} below certificate {} ({}), whose path length limit is {}: TLS libraries refuse every certificate it signs",
+            info.index,
+            info.subject,
+            if depth == 1 { "" } else { "s" },
+            issuer.index,
+            issuer.subject,
+            issuer.path_len.unwrap_or(0)
+        ),
+        "use the chain your provider issued; this certificate cannot sign server certificates",
+    )
 }
 
 /// The validity period: a warning when expiry is near (CA302); expired (CA301) or not yet valid
@@ -310,21 +483,28 @@ fn time_finding(info: &CertInfo, usable_cas: usize) -> Option<Finding> {
 }
 
 /// The checks of one certificate, in the order they are reported: CA-ness, key usage,
-/// signature, key size, signature hash. A leaf stops at the first.
-fn check_one(info: &CertInfo, cert: &X509Certificate<'_>, all: &[Parsed<'_>]) -> Vec<Finding> {
+/// signature, key size, signature hash. A leaf stops at the first. Also returns the issuer whose
+/// key verifies the signature, for a certificate that is not self-signed.
+fn check_one(
+    info: &CertInfo,
+    cert: &X509Certificate<'_>,
+    all: &[Parsed<'_>],
+) -> (Vec<Finding>, Option<usize>) {
     if info.role == Role::Leaf {
-        return vec![not_a_ca(info)];
+        return (vec![not_a_ca(info)], None);
     }
-    [
+    let (signature, parent) = signature_finding(info, cert, all);
+    let found = [
         legacy_root(info),
         missing_key_cert_sign(info),
-        signature_finding(info, cert, all),
+        signature,
         weak_key(info),
         weak_signature_hash(info),
     ]
     .into_iter()
     .flatten()
-    .collect()
+    .collect();
+    (found, parent)
 }
 
 /// A leaf (server or client) certificate where a CA belongs (CA202).
@@ -334,10 +514,18 @@ fn not_a_ca(info: &CertInfo) -> Finding {
     } else {
         format!(", for {}", info.san.join(", "))
     };
+    let what = if info.ca.is_none() && info.self_signed {
+        format!(
+            "a self-signed v{} certificate without basicConstraints or keyUsage, which OpenSSL does not take as a CA{names}",
+            info.version
+        )
+    } else {
+        format!("it is a server or client certificate{names}")
+    };
     Finding::error(
         "CA202",
         format!(
-            "certificate {} ({}) is not a CA: it is a server or client certificate{names}",
+            "certificate {} ({}) is not a CA: {what}",
             info.index, info.subject
         ),
         "ssl-ca needs the certificate of the CA that signed the server's certificate, not the server's own certificate; ask your provider for the CA (root) certificate",
@@ -374,31 +562,71 @@ fn missing_key_cert_sign(info: &CertInfo) -> Option<Finding> {
 }
 
 /// Whether the certificate's signature holds: a root's self-signature, an intermediate's against
-/// its issuer in the file.
+/// its issuer in the file (whose index is returned when found).
 fn signature_finding(
     info: &CertInfo,
     cert: &X509Certificate<'_>,
     all: &[Parsed<'_>],
-) -> Option<Finding> {
+) -> (Option<Finding>, Option<usize>) {
     if info.self_signed && info.in_system_store {
         // Byte-identical to a root of the operating system's trust store: the store vouches for
         // it, so its self-signature adds nothing (and verifying 140 of them is most of the time).
-        None
+        (None, None)
     } else if info.self_signed {
-        self_signature(info, cert)
+        (self_signature(info, cert), None)
     } else {
         issuer_signature(info, cert, all)
     }
 }
 
-/// The self-signature: broken is an error (CA205); a signature that cannot be checked here is a
-/// warning (CA208).
+/// What checking one signature found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Signature {
+    Verified,
+    Broken,
+    /// An algorithm (or key) the verifier here does not support.
+    Unverifiable,
+}
+
+/// Checks `cert`'s signature with `key`. The algorithm outside the signed part must be the one
+/// inside it (OpenSSL refuses a certificate where they differ). RSA keys under 2048 bits, which
+/// x509-parser's verifier refuses outright, are checked with ring's legacy algorithms.
+fn check_signature(cert: &X509Certificate<'_>, key: &SubjectPublicKeyInfo<'_>) -> Signature {
+    if cert.signature_algorithm != cert.tbs_certificate.signature {
+        return Signature::Broken;
+    }
+    match cert.verify_signature(Some(key)) {
+        Ok(()) => Signature::Verified,
+        Err(X509Error::SignatureUnsupportedAlgorithm) => Signature::Unverifiable,
+        Err(_) if small_rsa(key) => legacy_rsa(cert, key),
+        Err(_) => Signature::Broken,
+    }
+}
+
+/// An RSA PKCS#1 signature by a key under 2048 bits.
+fn legacy_rsa(cert: &X509Certificate<'_>, key: &SubjectPublicKeyInfo<'_>) -> Signature {
+    use ring::signature;
+    let alg: &dyn signature::VerificationAlgorithm =
+        match cert.signature_algorithm.algorithm.to_id_string().as_str() {
+            "1.2.840.113549.1.1.5" => &signature::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY,
+            "1.2.840.113549.1.1.11" => &signature::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
+            "1.2.840.113549.1.1.13" => &signature::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
+            _ => return Signature::Unverifiable,
+        };
+    let public = signature::UnparsedPublicKey::new(alg, &key.subject_public_key.data);
+    match public.verify(cert.tbs_certificate.as_ref(), &cert.signature_value.data) {
+        Ok(()) => Signature::Verified,
+        Err(_) => Signature::Broken,
+    }
+}
+
+/// The self-signature: broken is an error (CA205), and so is one that cannot be checked here
+/// (CA208), since damage could not be ruled out.
 fn self_signature(info: &CertInfo, cert: &X509Certificate<'_>) -> Option<Finding> {
-    match cert.verify_signature(None) {
-        Ok(()) => None,
-        Err(X509Error::SignatureUnsupportedAlgorithm) => Some(unverifiable(info)),
-        Err(_) if small_rsa(cert.public_key()) => Some(unverifiable(info)),
-        Err(_) => Some(Finding::error(
+    match check_signature(cert, cert.public_key()) {
+        Signature::Verified => None,
+        Signature::Unverifiable => Some(unverifiable(info)),
+        Signature::Broken => Some(Finding::error(
             "CA205",
             format!(
                 "the self-signature of certificate {} ({}) does not verify",
@@ -409,40 +637,59 @@ fn self_signature(info: &CertInfo, cert: &X509Certificate<'_>) -> Option<Finding
     }
 }
 
-/// The signature by the issuer: an issuer missing from the file is a warning (CA206), a
-/// signature its key does not verify an error (CA207), one that cannot be checked here a warning
-/// (CA208).
+/// The signature by the issuer, and the issuer's index: an issuer missing from the file is an
+/// error (CA206: OpenSSL takes no partial chain), and so is a signature no certificate of the
+/// file with the issuer's name verifies (CA207) or one that cannot be checked here (CA208).
 fn issuer_signature(
     info: &CertInfo,
     cert: &X509Certificate<'_>,
     all: &[Parsed<'_>],
-) -> Option<Finding> {
-    let issuer = all
+) -> (Option<Finding>, Option<usize>) {
+    let candidates: Vec<(usize, &X509Certificate<'_>)> = all
         .iter()
-        .find(|(_, c)| c.subject().as_raw() == cert.issuer().as_raw());
-    let Some((_, parent)) = issuer else {
-        return Some(Finding::warning(
-            "CA206",
-            format!(
-                "the issuer of certificate {} ({}), {}, is not in the file",
-                info.index, info.subject, info.issuer
-            ),
-            "the chain can still verify if the server sends it, or if the root is in another ssl-ca file; add the root to be sure",
-        ));
-    };
-    match cert.verify_signature(Some(parent.public_key())) {
-        Ok(()) => None,
-        Err(X509Error::SignatureUnsupportedAlgorithm) => Some(unverifiable(info)),
-        Err(_) if small_rsa(parent.public_key()) => Some(unverifiable(info)),
-        Err(_) => Some(Finding::error(
+        .enumerate()
+        .filter(|(i, (_, c))| {
+            *i + 1 != info.index && c.subject().as_raw() == cert.issuer().as_raw()
+        })
+        .map(|(i, (_, c))| (i, c))
+        .collect();
+    if candidates.is_empty() {
+        return (Some(missing_issuer(info)), None);
+    }
+    let mut unverifiable_seen = false;
+    for (i, parent) in candidates {
+        match check_signature(cert, parent.public_key()) {
+            Signature::Verified => return (None, Some(i)),
+            Signature::Unverifiable => unverifiable_seen = true,
+            Signature::Broken => {}
+        }
+    }
+    if unverifiable_seen {
+        return (Some(unverifiable(info)), None);
+    }
+    (
+        Some(Finding::error(
             "CA207",
             format!(
                 "the signature on certificate {} ({}) does not verify with its issuer's key",
                 info.index, info.subject
             ),
-            "the issuer in the file is not the one that signed it (a renewed CA?); get the matching chain",
+            "the certificate is damaged, or the issuer in the file is not the one that signed it (a renewed CA?); get the matching chain",
         )),
-    }
+        None,
+    )
+}
+
+/// The issuer is not in the file (CA206): OpenSSL-based clients refuse the chain.
+fn missing_issuer(info: &CertInfo) -> Finding {
+    Finding::error(
+        "CA206",
+        format!(
+            "the issuer of certificate {} ({}), {}, is not in the file: the chain does not end at a root",
+            info.index, info.subject, info.issuer
+        ),
+        "add the root certificate (and any intermediate between) to the file. Clients on OpenSSL (libmariadb, libmysqlclient, Python's ssl before 3.13) refuse a chain that does not end at a self-signed root of the ssl-ca file (\"unable to get issuer certificate\"), even when the server sends the rest; only a client that accepts partial chains, such as Python's ssl from 3.13, could use this file",
+    )
 }
 
 /// An RSA key under 2048 bits (CA401).
@@ -473,20 +720,20 @@ fn weak_signature_hash(info: &CertInfo) -> Option<Finding> {
     })
 }
 
-/// An RSA key under 2048 bits: the verifier (ring) refuses such keys outright, so a failed check
-/// says nothing about the signature.
+/// An RSA key under 2048 bits: x509-parser's verifier refuses such keys outright, so a failed
+/// check says nothing about the signature.
 fn small_rsa(spki: &SubjectPublicKeyInfo<'_>) -> bool {
     matches!(spki.parsed(), Ok(PublicKey::RSA(k)) if k.key_size() < 2048)
 }
 
 fn unverifiable(info: &CertInfo) -> Finding {
-    Finding::warning(
+    Finding::error(
         "CA208",
         format!(
             "the signature on certificate {} ({}) uses {}, which cannot be verified here",
             info.index, info.subject, info.signature_algorithm
         ),
-        "clients with current TLS libraries may not verify it either",
+        "a signature that cannot be checked cannot be told from a damaged one; ask your provider for a CA signed with SHA-256 (RSA or ECDSA) or Ed25519",
     )
 }
 
@@ -512,7 +759,12 @@ fn describe(
     CertInfo {
         index,
         line,
-        role: role_of(ca, self_signed),
+        role: role_of(
+            ca,
+            self_signed,
+            cert.version().0 + 1,
+            cert.key_usage().ok().flatten().is_some(),
+        ),
         subject: cert.subject().to_string(),
         issuer: cert.issuer().to_string(),
         self_signed,
@@ -543,15 +795,17 @@ fn describe(
     }
 }
 
-/// What a certificate is from its basicConstraints CA flag (`None` when the extension is absent)
-/// and whether it signed itself.
-fn role_of(ca: Option<bool>, self_signed: bool) -> Role {
+/// What a certificate is from its basicConstraints CA flag (`None` when the extension is absent),
+/// whether it signed itself, its version and whether it has a keyUsage extension. Without
+/// basicConstraints, OpenSSL takes a certificate as a CA only when it is a self-signed v1
+/// certificate or has keyUsage (which must then allow keyCertSign: CA204).
+fn role_of(ca: Option<bool>, self_signed: bool, version: u32, has_key_usage: bool) -> Role {
     match ca {
         Some(true) if self_signed => Role::Root,
         Some(true) => Role::Intermediate,
         Some(false) => Role::Leaf,
-        // Legacy roots (v1, or v3 without basicConstraints) count as CAs when self-signed.
-        None if self_signed => Role::Root,
+        // Legacy roots count as CAs when self-signed.
+        None if self_signed && (version == 1 || has_key_usage) => Role::Root,
         None => Role::Leaf,
     }
 }
