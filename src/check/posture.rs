@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use super::{CheckInput, Finding, Severity};
 use crate::chain::{OptionRecord, SharedPaths};
+use crate::clients::programs::{Program, Takes};
 use crate::clients::{self, Booleans, Family, Profile, Target, group, names, opt};
 use crate::diagnostic::{Findings, Masked};
 use crate::optfile::{Opt, OptionName};
@@ -103,6 +104,16 @@ pub(crate) struct Posture {
     pub(crate) findings: Findings,
     /// Quote secrets as they are (`--show-secrets`).
     show_secrets: bool,
+    /// Each distinct spelling looked up once: the MariaDB programs it stops (MC122).
+    stopped: HashMap<Vec<u8>, Rc<Stopped>>,
+    /// Files whose lines MC122 found unknown: whether each is binary.
+    binary: HashMap<PathBuf, bool>,
+}
+
+/// The MariaDB programs an option name stops, and whether MC306 already covers it.
+struct Stopped {
+    programs: Vec<(&'static Program, Takes)>,
+    mysql_only: bool,
 }
 
 fn mode_rank(m: &str) -> u8 {
@@ -150,6 +161,8 @@ impl Posture {
             names: HashMap::default(),
             findings: Findings::new(per_rule),
             show_secrets,
+            stopped: HashMap::default(),
+            binary: HashMap::default(),
         }
     }
 
@@ -182,6 +195,9 @@ impl Posture {
 
     /// One option of the chain, in reading order.
     pub(crate) fn option(&mut self, r: &OptionRecord<'_>) {
+        if self.mariadb {
+            self.unknown_to_programs(r);
+        }
         let Some(name) = self.name(r.name) else {
             return;
         };
@@ -253,6 +269,106 @@ impl Posture {
                 .with_related(&prev.opt.file, prev.opt.line, "the line it cancels");
             self.findings.push_admitted(f);
         }
+    }
+
+    /// MC122: a line in a group a MariaDB program reads that the program does not take (an
+    /// unknown or ambiguous option): it stops. Options only MySQL knows are MC306's.
+    fn unknown_to_programs(&mut self, r: &OptionRecord<'_>) {
+        let stopped = match self.stopped.get(r.name) {
+            Some(s) => s.clone(),
+            None => {
+                let programs = clients::programs::PROGRAMS
+                    .iter()
+                    .filter_map(|p| Some((p, p.takes(r.name)?)))
+                    .filter(|(_, t)| *t != Takes::Yes)
+                    .collect();
+                let name = OptionName::parse(r.name);
+                let s = Rc::new(Stopped {
+                    programs,
+                    mysql_only: Family::MariadbCli113.profile().stops_on(&name),
+                });
+                self.stopped.insert(r.name.to_vec(), s.clone());
+                s
+            }
+        };
+        if stopped.programs.is_empty() {
+            return;
+        }
+        let reads = |groups: &[&str]| groups.iter().any(|g| r.group.eq_ignore_ascii_case(g.as_bytes()));
+        if stopped.mysql_only && reads(Family::MariadbCli113.profile().groups) {
+            return;
+        }
+        let stops: Vec<&(&Program, Takes)> =
+            stopped.programs.iter().filter(|(p, _)| reads(p.groups)).collect();
+        if stops.is_empty() || self.is_binary(r.file) || !self.findings.admit("MC122", Some(r.file)) {
+            return;
+        }
+        let s = self.seen(r);
+        let unknown = if r.value.is_some() {
+            "unknown variable"
+        } else {
+            "unknown option"
+        };
+        let list = |ambiguous: bool| {
+            let names: Vec<&str> = stops
+                .iter()
+                .filter(|(_, t)| matches!(t, Takes::Ambiguous(..)) == ambiguous)
+                .map(|(p, _)| p.names[0])
+                .collect();
+            names.join(", ")
+        };
+        let (plain, ambiguous) = (list(false), list(true));
+        let both = stops.iter().find_map(|(_, t)| match t {
+            Takes::Ambiguous(a, b) => Some(format!("ambiguous option: {a}, {b}, …")),
+            _ => None,
+        });
+        let why = match (plain.is_empty(), both) {
+            (false, None) => format!("stops {plain}: {unknown}"),
+            (true, Some(amb)) => format!("stops {ambiguous}: {amb}"),
+            (false, Some(amb)) => format!("stops {plain} ({unknown}) and {ambiguous} ({amb})"),
+            (true, None) => unreachable!("some program stops"),
+        };
+        let canonical = &OptionName::parse(r.name).canonical;
+        // A near miss of a TLS option, or one with something added (`…-certificate`).
+        let meant = super::syntax::meant(canonical).or_else(|| {
+            names::TLS_OPTIONS
+                .iter()
+                .filter(|k| k.len() >= 5 && canonical.starts_with(*k))
+                .max_by_key(|k| k.len())
+                .copied()
+        });
+        let readers = clients::programs::PROGRAMS
+            .iter()
+            .filter(|p| p.options().is_some() && reads(p.groups))
+            .count();
+        let hint = match meant {
+            Some(k) => format!("did you mean `{k}`?"),
+            None if !ambiguous.is_empty() => "write the option's full name (a prefix of two options stops the program, loose- or not)".into(),
+            None if stops.len() == readers => "no MariaDB program knows it: correct the name, or remove the line".into(),
+            None => "move it to the group of the program that knows it, or write it as loose-NAME (the others warn and go on)".into(),
+        };
+        let f = s.finding(
+            "MC122",
+            Severity::Error,
+            format!("`{}` {why}", s.name()),
+            &hint,
+        );
+        self.findings.push_admitted(f);
+    }
+
+    /// Whether a file is binary (MC120 reports it once; its lines are not checked).
+    fn is_binary(&mut self, path: &Path) -> bool {
+        if let Some(&b) = self.binary.get(path) {
+            return b;
+        }
+        let mut head = Vec::new();
+        if let Ok((f, _)) = crate::chain::fsio::open_regular(path) {
+            use std::io::Read;
+            let _ = f.take(64 * 1024).read_to_end(&mut head);
+        }
+        let b = crate::optfile::lex::looks_binary(&head);
+        self.binary.insert(path.to_path_buf(), b);
+        b
     }
 
     /// Lines that stop a family of command-line clients from starting.
