@@ -294,13 +294,21 @@ impl Posture {
         if stopped.programs.is_empty() {
             return;
         }
-        let reads = |groups: &[&str]| groups.iter().any(|g| r.group.eq_ignore_ascii_case(g.as_bytes()));
+        let reads = |groups: &[&str]| {
+            groups
+                .iter()
+                .any(|g| r.group.eq_ignore_ascii_case(g.as_bytes()))
+        };
         if stopped.mysql_only && reads(Family::MariadbCli113.profile().groups) {
             return;
         }
-        let stops: Vec<&(&Program, Takes)> =
-            stopped.programs.iter().filter(|(p, _)| reads(p.groups)).collect();
-        if stops.is_empty() || self.is_binary(r.file) || !self.findings.admit("MC122", Some(r.file)) {
+        let stops: Vec<&(&Program, Takes)> = stopped
+            .programs
+            .iter()
+            .filter(|(p, _)| reads(p.groups))
+            .collect();
+        if stops.is_empty() || self.is_binary(r.file) || !self.findings.admit("MC122", Some(r.file))
+        {
             return;
         }
         let s = self.seen(r);

@@ -171,7 +171,13 @@ impl Program {
 pub fn takes(options: &[&'static str], raw: &[u8]) -> Takes {
     let name: Vec<u8> = raw
         .iter()
-        .map(|&b| if b == b'_' { b'-' } else { b.to_ascii_lowercase() })
+        .map(|&b| {
+            if b == b'_' {
+                b'-'
+            } else {
+                b.to_ascii_lowercase()
+            }
+        })
         .collect();
     let find = |name: &[u8]| {
         if options.binary_search_by(|o| o.as_bytes().cmp(name)).is_ok() {
@@ -265,13 +271,27 @@ mod tests {
 
     #[test]
     fn my_getopt_takes_unique_prefixes_and_stops_on_ambiguous_ones_even_loose() {
-        let o = &["host", "ssl", "ssl-ca", "ssl-capath", "ssl-verify-server-cert", "verbose"];
+        let o = &[
+            "host",
+            "ssl",
+            "ssl-ca",
+            "ssl-capath",
+            "ssl-verify-server-cert",
+            "verbose",
+        ];
         assert_eq!(takes(o, b"SSL_CA"), Takes::Yes);
-        assert_eq!(takes(o, b"ssl"), Takes::Yes, "an exact name wins over longer ones");
+        assert_eq!(
+            takes(o, b"ssl"),
+            Takes::Yes,
+            "an exact name wins over longer ones"
+        );
         assert_eq!(takes(o, b"ssl-verify"), Takes::Yes);
         assert_eq!(takes(o, b"ho"), Takes::Yes);
         assert_eq!(takes(o, b"ssl-c"), Takes::Ambiguous("ssl-ca", "ssl-capath"));
-        assert_eq!(takes(o, b"loose-ssl-c"), Takes::Ambiguous("ssl-ca", "ssl-capath"));
+        assert_eq!(
+            takes(o, b"loose-ssl-c"),
+            Takes::Ambiguous("ssl-ca", "ssl-capath")
+        );
         assert_eq!(takes(o, b"ssl-verify-server-certificate"), Takes::Unknown);
         assert_eq!(takes(o, b"database"), Takes::Unknown);
         assert_eq!(takes(o, b"loose-database"), Takes::Yes);
@@ -292,7 +312,10 @@ mod tests {
         }
         let admin = program("mariadb-admin").unwrap();
         assert_eq!(admin.takes(b"database"), Some(Takes::Unknown));
-        assert_eq!(program("mariadb").unwrap().takes(b"database"), Some(Takes::Yes));
+        assert_eq!(
+            program("mariadb").unwrap().takes(b"database"),
+            Some(Takes::Yes)
+        );
         assert_eq!(program("mysqladmin").unwrap().takes(b"database"), None);
     }
 
