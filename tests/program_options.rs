@@ -28,6 +28,7 @@ fn stops(program: &str, file: &Path, home: &Path) -> Option<String> {
         .arg(format!("--defaults-file={}", file.display()))
         .args(["--protocol=socket", "--socket"])
         .arg(home.join("no.sock"))
+        .current_dir(home)
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
@@ -148,6 +149,7 @@ fn every_program_mc122_names_stops_on_the_line_and_every_other_one_starts() {
         "[client-server]\nall-databases\n",
         "[client-mariadb]\ndatabases\n",
         "[mysqldump]\ndatabase=x\n",
+        "[mysqldump]\nssl-mode=REQUIRED\n",
         "[mariadb-admin]\nno-such-option=1\n",
         "[mysql]\nno-such-option=1\n",
         "[mysql_upgrade]\nno-such-option=1\n",
@@ -173,6 +175,7 @@ fn the_committed_option_lists_are_what_the_script_reads_from_the_installed_progr
     let out = std::process::Command::new(python)
         .arg(root.join("scripts/gen-program-options"))
         .arg("--stdout")
+        .current_dir(std::env::temp_dir())
         .output()
         .unwrap();
     assert!(
