@@ -155,6 +155,9 @@ fn every_program_mc122_names_stops_on_the_line_and_every_other_one_starts() {
         "[mysql_upgrade]\nno-such-option=1\n",
         "[mariadb-client]\nno-such-option=1\n",
     ];
+    // The rest of a line cut after 4094 bytes is read as an option of its own.
+    let long = format!("[client]\nuser={}\n", "x".repeat(5000));
+    let lines: Vec<&str> = lines.into_iter().chain([long.as_str()]).collect();
     let mut failures = Vec::new();
     for (i, text) in lines.iter().enumerate() {
         let file = tmp.path().join(format!("line{i}.cnf"));

@@ -311,7 +311,7 @@ impl Posture {
         {
             return;
         }
-        let s = self.seen(r);
+        let mut s = self.seen(r);
         let unknown = if r.value.is_some() {
             "unknown variable"
         } else {
@@ -355,12 +355,22 @@ impl Posture {
             None if stops.len() == readers => "no MariaDB program knows it: correct the name, or remove the line".into(),
             None => "move it to the group of the program that knows it, or write it as loose-NAME (the others warn and go on)".into(),
         };
-        let f = s.finding(
-            "MC122",
-            Severity::Error,
-            format!("`{}` {why}", s.name()),
-            &hint,
-        );
+        let message = if r.rest_of_line {
+            // The rest of a cut line may be the rest of a secret: neither it nor its name is
+            // quoted.
+            s.raw.clear();
+            format!(
+                "the rest of this line after its first 4094 bytes is read as an option of its own, which {why}"
+            )
+        } else {
+            format!("`{}` {why}", cut(&s.name(), 64))
+        };
+        let hint = if r.rest_of_line {
+            "shorten the line (MC105)".to_string()
+        } else {
+            hint
+        };
+        let f = s.finding("MC122", Severity::Error, message, &hint);
         self.findings.push_admitted(f);
     }
 
@@ -514,6 +524,14 @@ impl Posture {
                 "add ssl-ca=/absolute/path/ca.pem",
             ));
         }
+    }
+}
+
+/// `text` cut to about `max` bytes (a name can be the rest of a line cut after 4094 bytes).
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
     }
 }
 
