@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use super::{CheckInput, Finding, Severity};
 use crate::chain::{OptionRecord, SharedPaths};
-use crate::clients::programs::{Program, Takes};
+use crate::clients::programs::{PROGRAMS, Program, Takes};
 use crate::clients::{self, Booleans, Family, Profile, Target, group, names, opt};
 use crate::diagnostic::{Findings, Masked};
 use crate::optfile::{Opt, OptionName};
@@ -105,15 +105,54 @@ pub(crate) struct Posture {
     /// Quote secrets as they are (`--show-secrets`).
     show_secrets: bool,
     /// Each distinct spelling looked up once: the MariaDB programs it stops (MC122).
-    stopped: HashMap<Vec<u8>, Rc<Stopped>>,
+    stopped: HashMap<Vec<u8>, Stopped>,
     /// Files whose lines MC122 found unknown: whether each is binary.
     binary: HashMap<PathBuf, bool>,
 }
 
-/// The MariaDB programs an option name stops, and whether MC306 already covers it.
+/// The MariaDB programs an option name stops (bits: indexes in `PROGRAMS`), and whether MC306
+/// already covers it. Small: a file can hold a million distinct names.
+#[derive(Clone, Copy)]
 struct Stopped {
-    programs: Vec<(&'static Program, Takes)>,
+    unknown: u32,
+    ambiguous: u32,
+    /// Two of the options an ambiguous name is a prefix of.
+    pair: Option<(&'static str, &'static str)>,
     mysql_only: bool,
+}
+
+/// How many distinct names MC122 remembers; the others are looked up each time.
+const STOPPED_CACHE: usize = 1 << 16;
+
+impl Stopped {
+    fn of(raw: &[u8]) -> Stopped {
+        let name = clients::programs::normalized(raw);
+        let mut s = Stopped {
+            unknown: 0,
+            ambiguous: 0,
+            pair: None,
+            mysql_only: false,
+        };
+        for (i, p) in PROGRAMS.iter().enumerate() {
+            match p
+                .options()
+                .map(|o| clients::programs::takes_normalized(o, &name))
+            {
+                Some(Takes::Unknown) => s.unknown |= 1 << i,
+                Some(Takes::Ambiguous(a, b)) => {
+                    s.ambiguous |= 1 << i;
+                    s.pair.get_or_insert((a, b));
+                }
+                _ => {}
+            }
+        }
+        if s.unknown | s.ambiguous != 0 {
+            s.mysql_only = Family::MariadbCli113
+                .profile()
+                .stops_on(&OptionName::parse(raw));
+        }
+        s
+    }
 }
 
 fn mode_rank(m: &str) -> u8 {
@@ -275,23 +314,16 @@ impl Posture {
     /// unknown or ambiguous option): it stops. Options only MySQL knows are MC306's.
     fn unknown_to_programs(&mut self, r: &OptionRecord<'_>) {
         let stopped = match self.stopped.get(r.name) {
-            Some(s) => s.clone(),
+            Some(&s) => s,
             None => {
-                let programs = clients::programs::PROGRAMS
-                    .iter()
-                    .filter_map(|p| Some((p, p.takes(r.name)?)))
-                    .filter(|(_, t)| *t != Takes::Yes)
-                    .collect();
-                let name = OptionName::parse(r.name);
-                let s = Rc::new(Stopped {
-                    programs,
-                    mysql_only: Family::MariadbCli113.profile().stops_on(&name),
-                });
-                self.stopped.insert(r.name.to_vec(), s.clone());
+                let s = Stopped::of(r.name);
+                if self.stopped.len() < STOPPED_CACHE {
+                    self.stopped.insert(r.name.to_vec(), s);
+                }
                 s
             }
         };
-        if stopped.programs.is_empty() {
+        if stopped.unknown | stopped.ambiguous == 0 {
             return;
         }
         let reads = |groups: &[&str]| {
@@ -302,10 +334,14 @@ impl Posture {
         if stopped.mysql_only && reads(Family::MariadbCli113.profile().groups) {
             return;
         }
-        let stops: Vec<&(&Program, Takes)> = stopped
-            .programs
+        // The programs that read this group and stop, and whether on an ambiguous name.
+        let stops: Vec<(&Program, bool)> = PROGRAMS
             .iter()
-            .filter(|(p, _)| reads(p.groups))
+            .enumerate()
+            .filter(|(i, p)| {
+                (stopped.unknown | stopped.ambiguous) & (1 << i) != 0 && reads(p.groups)
+            })
+            .map(|(i, p)| (p, stopped.ambiguous & (1 << i) != 0))
             .collect();
         if stops.is_empty() || self.is_binary(r.file) || !self.findings.admit("MC122", Some(r.file))
         {
@@ -320,16 +356,16 @@ impl Posture {
         let list = |ambiguous: bool| {
             let names: Vec<&str> = stops
                 .iter()
-                .filter(|(_, t)| matches!(t, Takes::Ambiguous(..)) == ambiguous)
+                .filter(|(_, a)| *a == ambiguous)
                 .map(|(p, _)| p.names[0])
                 .collect();
             names.join(", ")
         };
         let (plain, ambiguous) = (list(false), list(true));
-        let both = stops.iter().find_map(|(_, t)| match t {
-            Takes::Ambiguous(a, b) => Some(format!("ambiguous option: {a}, {b}, …")),
-            _ => None,
-        });
+        let both = stopped
+            .pair
+            .filter(|_| !ambiguous.is_empty())
+            .map(|(a, b)| format!("ambiguous option: {a}, {b}, …"));
         let why = match (plain.is_empty(), both) {
             (false, None) => format!("stops {plain}: {unknown}"),
             (true, Some(amb)) => format!("stops {ambiguous}: {amb}"),
@@ -345,7 +381,7 @@ impl Posture {
                 .max_by_key(|k| k.len())
                 .copied()
         });
-        let readers = clients::programs::PROGRAMS
+        let readers = PROGRAMS
             .iter()
             .filter(|p| p.options().is_some() && reads(p.groups))
             .count();

@@ -169,8 +169,12 @@ impl Program {
 /// the `skip-`, `disable-`, `enable-`, `maximum-` and `loose-` prefixes are taken off, one at
 /// a time, and the rest looked up again.
 pub fn takes(options: &[&'static str], raw: &[u8]) -> Takes {
-    let name: Vec<u8> = raw
-        .iter()
+    takes_normalized(options, &normalized(raw))
+}
+
+/// An option name as `my_getopt` compares it: lower case, `-` for `_`.
+pub fn normalized(raw: &[u8]) -> Vec<u8> {
+    raw.iter()
         .map(|&b| {
             if b == b'_' {
                 b'-'
@@ -178,7 +182,11 @@ pub fn takes(options: &[&'static str], raw: &[u8]) -> Takes {
                 b.to_ascii_lowercase()
             }
         })
-        .collect();
+        .collect()
+}
+
+/// [`takes`] for a name already [`normalized`].
+pub fn takes_normalized(options: &[&'static str], name: &[u8]) -> Takes {
     let find = |name: &[u8]| {
         if options.binary_search_by(|o| o.as_bytes().cmp(name)).is_ok() {
             return Some(Takes::Yes);
@@ -195,7 +203,7 @@ pub fn takes(options: &[&'static str], raw: &[u8]) -> Takes {
             _ => Some(Takes::Ambiguous(with_prefix[0], with_prefix[1])),
         }
     };
-    let mut rest = &name[..];
+    let mut rest = name;
     let mut loose = false;
     loop {
         if let Some(t) = find(rest) {
