@@ -381,15 +381,22 @@ impl Posture {
                 .max_by_key(|k| k.len())
                 .copied()
         });
-        let readers = PROGRAMS
+        // The programs reading this group that take the line.
+        let takers: Vec<&str> = PROGRAMS
             .iter()
             .filter(|p| p.options().is_some() && reads(p.groups))
-            .count();
+            .filter(|p| !stops.iter().any(|(q, _)| std::ptr::eq(*p, *q)))
+            .map(|p| p.names[0])
+            .collect();
         let hint = match meant {
             Some(k) => format!("did you mean `{k}`?"),
             None if !ambiguous.is_empty() => "write the option's full name (a prefix of two options stops the program, loose- or not)".into(),
-            None if stops.len() == readers => "no MariaDB program knows it: correct the name, or remove the line".into(),
-            None => "move it to the group of the program that knows it, or write it as loose-NAME (the others warn and go on)".into(),
+            None if takers.is_empty() => "no MariaDB program knows it: correct the name, or remove the line".into(),
+            None => format!(
+                "{} take it: move it to their own groups, or write it as loose-{} (the others warn and go on)",
+                takers.join(", "),
+                cut(&canonical_shown(&s), 64)
+            ),
         };
         let message = if r.rest_of_line {
             // The rest of a cut line may be the rest of a secret: neither it nor its name is
@@ -561,6 +568,13 @@ impl Posture {
             ));
         }
     }
+}
+
+/// The option's name as quoted, without the `loose-` and other prefixes it may have.
+fn canonical_shown(s: &Seen) -> String {
+    Masked::name(s.opt.name.canonical.as_bytes(), &s.secret())
+        .lossy()
+        .into_owned()
 }
 
 /// `text` cut to about `max` bytes (a name can be the rest of a line cut after 4094 bytes).
