@@ -23,7 +23,12 @@ fn programs() -> Vec<&'static str> {
 /// (`unknown option`, `unknown variable`, `ambiguous option`, with a non-zero exit), or `None`
 /// when it gets past its options (it then fails on the socket that does not exist).
 fn stops(program: &str, file: &Path, home: &Path) -> Option<String> {
-    let exe = common::program(program, "mariadb-client");
+    let package = if program == "mariadb-upgrade" {
+        "mariadb-server"
+    } else {
+        "mariadb-client"
+    };
+    let exe = common::program(program, package);
     let out = common::clean_command(&exe, home)
         .arg(format!("--defaults-file={}", file.display()))
         .args(["--protocol=socket", "--socket"])
