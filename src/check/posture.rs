@@ -124,6 +124,9 @@ struct Stopped {
 /// How many distinct names MC122 remembers; the others are looked up each time.
 const STOPPED_CACHE: usize = 1 << 16;
 
+// One bit per program in [`Stopped`].
+const _: () = assert!(PROGRAMS.len() <= 32);
+
 impl Stopped {
     fn of(raw: &[u8]) -> Stopped {
         let name = clients::programs::normalized(raw);
@@ -577,7 +580,7 @@ fn canonical_shown(s: &Seen) -> String {
         .into_owned()
 }
 
-/// `text` cut to about `max` bytes (a name can be the rest of a line cut after 4094 bytes).
+/// `text` cut to `max` characters (a name can be the rest of a line cut after 4094 bytes).
 fn cut(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {
         Some((at, _)) => format!("{}…", &text[..at]),
