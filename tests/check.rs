@@ -434,3 +434,18 @@ fn a_password_before_any_group_in_a_readable_file_is_reported() {
     assert!(codes.contains(&("MC101".to_string(), 1)), "{codes:?}");
     assert!(codes.contains(&("MC202".to_string(), 1)), "{codes:?}");
 }
+
+#[test]
+fn the_rest_of_a_cut_line_stops_the_mariadb_programs_and_is_not_quoted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("cut.cnf");
+    let secret = format!("{}TAILOFTHESECRET", "s".repeat(4090));
+    std::fs::write(&file, format!("[client]\npassword={secret}\n")).unwrap();
+    let report = run(std::slice::from_ref(&file));
+    let f = finding(&report, "MC122");
+    assert_eq!(f["line"], 2);
+    let message = f["message"].as_str().unwrap();
+    assert!(message.starts_with("the rest of this line"), "{message}");
+    assert!(message.contains("mariadb-dump"), "{message}");
+    assert!(!report.to_string().contains("TAILOF"), "{report:#}");
+}

@@ -36,6 +36,9 @@ pub struct OptionRecord<'a> {
     pub name: &'a [u8],
     /// The decoded value; `None` for an option without `=`.
     pub value: Option<&'a [u8]>,
+    /// The reader line is the rest of a physical line cut after 4094 bytes (of a secret
+    /// value, perhaps: what is quoted of it must not show it).
+    pub rest_of_line: bool,
 }
 
 /// A message from the reader: warnings and (fatal or, in included files, non-fatal) errors.
@@ -347,6 +350,7 @@ impl<'g, V: Visitor> Reader<'g, V> {
         let mut group: Vec<u8> = Vec::new();
         while let Some((offset, line)) = lines.next_line() {
             line_no += 1;
+            let rest_of_line = continued;
             if !continued {
                 physical += 1;
             }
@@ -400,6 +404,7 @@ impl<'g, V: Visitor> Reader<'g, V> {
                             group: &group,
                             name: &s[o.name],
                             value,
+                            rest_of_line,
                         });
                     }
                 },

@@ -212,10 +212,17 @@ fn finish(
     }
     let mut posture_findings = posture.finish(input, &files);
     posture_findings.merge(std::mem::replace(sink, Findings::new(PER_RULE_AND_FILE)));
-    CheckReport {
-        files,
-        findings: posture_findings.finish(),
+    let mut findings = posture_findings.finish();
+    // A line that stops a program (MC122, with its own "did you mean") is no mere warning.
+    let stops: HashSet<(Option<PathBuf>, usize)> = findings
+        .iter()
+        .filter(|f| f.code == "MC122")
+        .map(|f| (f.file.clone(), f.line))
+        .collect();
+    if !stops.is_empty() {
+        findings.retain(|f| f.code != "MC114" || !stops.contains(&(f.file.clone(), f.line)));
     }
+    CheckReport { files, findings }
 }
 
 /// A finding for a reader message: whole, or (`Err`) to be placed at a reader line of a file.

@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use super::{CheckInput, Finding, Severity};
 use crate::chain::{OptionRecord, SharedPaths};
+use crate::clients::programs::{PROGRAMS, Program, Takes};
 use crate::clients::{self, Booleans, Family, Profile, Target, group, names, opt};
 use crate::diagnostic::{Findings, Masked};
 use crate::optfile::{Opt, OptionName};
@@ -103,6 +104,58 @@ pub(crate) struct Posture {
     pub(crate) findings: Findings,
     /// Quote secrets as they are (`--show-secrets`).
     show_secrets: bool,
+    /// Each distinct spelling looked up once: the MariaDB programs it stops (MC122).
+    stopped: HashMap<Vec<u8>, Stopped>,
+    /// Files whose lines MC122 found unknown: whether each is binary.
+    binary: HashMap<PathBuf, bool>,
+}
+
+/// The MariaDB programs an option name stops (bits: indexes in `PROGRAMS`), and whether MC306
+/// already covers it. Small: a file can hold a million distinct names.
+#[derive(Clone, Copy)]
+struct Stopped {
+    unknown: u32,
+    ambiguous: u32,
+    /// Two of the options an ambiguous name is a prefix of.
+    pair: Option<(&'static str, &'static str)>,
+    mysql_only: bool,
+}
+
+/// How many distinct names MC122 remembers; the others are looked up each time.
+const STOPPED_CACHE: usize = 1 << 16;
+
+// One bit per program in [`Stopped`].
+const _: () = assert!(PROGRAMS.len() <= 32);
+
+impl Stopped {
+    fn of(raw: &[u8]) -> Stopped {
+        let name = clients::programs::normalized(raw);
+        let mut s = Stopped {
+            unknown: 0,
+            ambiguous: 0,
+            pair: None,
+            mysql_only: false,
+        };
+        for (i, p) in PROGRAMS.iter().enumerate() {
+            match p
+                .options()
+                .map(|o| clients::programs::takes_normalized(o, &name))
+            {
+                Some(Takes::Unknown) => s.unknown |= 1 << i,
+                Some(Takes::Ambiguous(a, b)) => {
+                    s.ambiguous |= 1 << i;
+                    s.pair.get_or_insert((a, b));
+                }
+                _ => {}
+            }
+        }
+        if s.unknown | s.ambiguous != 0 {
+            s.mysql_only = Family::MariadbCli113
+                .profile()
+                .stops_on(&OptionName::parse(raw));
+        }
+        s
+    }
 }
 
 fn mode_rank(m: &str) -> u8 {
@@ -150,6 +203,8 @@ impl Posture {
             names: HashMap::default(),
             findings: Findings::new(per_rule),
             show_secrets,
+            stopped: HashMap::default(),
+            binary: HashMap::default(),
         }
     }
 
@@ -182,6 +237,9 @@ impl Posture {
 
     /// One option of the chain, in reading order.
     pub(crate) fn option(&mut self, r: &OptionRecord<'_>) {
+        if self.mariadb {
+            self.unknown_to_programs(r);
+        }
         let Some(name) = self.name(r.name) else {
             return;
         };
@@ -253,6 +311,128 @@ impl Posture {
                 .with_related(&prev.opt.file, prev.opt.line, "the line it cancels");
             self.findings.push_admitted(f);
         }
+    }
+
+    /// MC122: a line in a group a MariaDB program reads that the program does not take (an
+    /// unknown or ambiguous option): it stops. Options only MySQL knows are MC306's.
+    fn unknown_to_programs(&mut self, r: &OptionRecord<'_>) {
+        let stopped = match self.stopped.get(r.name) {
+            Some(&s) => s,
+            None => {
+                let s = Stopped::of(r.name);
+                if self.stopped.len() < STOPPED_CACHE {
+                    self.stopped.insert(r.name.to_vec(), s);
+                }
+                s
+            }
+        };
+        if stopped.unknown | stopped.ambiguous == 0 {
+            return;
+        }
+        let reads = |groups: &[&str]| {
+            groups
+                .iter()
+                .any(|g| r.group.eq_ignore_ascii_case(g.as_bytes()))
+        };
+        if stopped.mysql_only && reads(Family::MariadbCli113.profile().groups) {
+            return;
+        }
+        // The programs that read this group and stop, and whether on an ambiguous name.
+        let stops: Vec<(&Program, bool)> = PROGRAMS
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| {
+                (stopped.unknown | stopped.ambiguous) & (1 << i) != 0 && reads(p.groups)
+            })
+            .map(|(i, p)| (p, stopped.ambiguous & (1 << i) != 0))
+            .collect();
+        if stops.is_empty() || self.is_binary(r.file) || !self.findings.admit("MC122", Some(r.file))
+        {
+            return;
+        }
+        let mut s = self.seen(r);
+        let unknown = if r.value.is_some() {
+            "unknown variable"
+        } else {
+            "unknown option"
+        };
+        let list = |ambiguous: bool| {
+            let names: Vec<&str> = stops
+                .iter()
+                .filter(|(_, a)| *a == ambiguous)
+                .map(|(p, _)| p.names[0])
+                .collect();
+            names.join(", ")
+        };
+        let (plain, ambiguous) = (list(false), list(true));
+        let both = stopped
+            .pair
+            .filter(|_| !ambiguous.is_empty())
+            .map(|(a, b)| format!("ambiguous option: {a}, {b}, …"));
+        let why = match (plain.is_empty(), both) {
+            (false, None) => format!("stops {plain}: {unknown}"),
+            (true, Some(amb)) => format!("stops {ambiguous}: {amb}"),
+            (false, Some(amb)) => format!("stops {plain} ({unknown}) and {ambiguous} ({amb})"),
+            (true, None) => unreachable!("some program stops"),
+        };
+        let canonical = &OptionName::parse(r.name).canonical;
+        // A near miss of a TLS option, or one with something added (`…-certificate`).
+        let meant = super::syntax::meant(canonical).or_else(|| {
+            names::TLS_OPTIONS
+                .iter()
+                .filter(|k| k.len() >= 5 && canonical.starts_with(*k))
+                .max_by_key(|k| k.len())
+                .copied()
+        });
+        // The programs reading this group that take the line.
+        let takers: Vec<&str> = PROGRAMS
+            .iter()
+            .filter(|p| p.options().is_some() && reads(p.groups))
+            .filter(|p| !stops.iter().any(|(q, _)| std::ptr::eq(*p, *q)))
+            .map(|p| p.names[0])
+            .collect();
+        let hint = match meant {
+            Some(k) => format!("did you mean `{k}`?"),
+            None if !ambiguous.is_empty() => "write the option's full name (a prefix of two options stops the program, loose- or not)".into(),
+            None if takers.is_empty() => "no MariaDB program knows it: correct the name, or remove the line".into(),
+            None => format!(
+                "{} take it: move it to their own groups, or write it as loose-{} (the others warn and go on)",
+                takers.join(", "),
+                cut(&canonical_shown(&s), 64)
+            ),
+        };
+        let message = if r.rest_of_line {
+            // The rest of a cut line may be the rest of a secret: neither it nor its name is
+            // quoted.
+            s.raw.clear();
+            format!(
+                "the rest of this line after its first 4094 bytes is read as an option of its own, which {why}"
+            )
+        } else {
+            format!("`{}` {why}", cut(&s.name(), 64))
+        };
+        let hint = if r.rest_of_line {
+            "shorten the line (MC105)".to_string()
+        } else {
+            hint
+        };
+        let f = s.finding("MC122", Severity::Error, message, &hint);
+        self.findings.push_admitted(f);
+    }
+
+    /// Whether a file is binary (MC120 reports it once; its lines are not checked).
+    fn is_binary(&mut self, path: &Path) -> bool {
+        if let Some(&b) = self.binary.get(path) {
+            return b;
+        }
+        let mut head = Vec::new();
+        if let Ok((f, _)) = crate::chain::fsio::open_regular(path) {
+            use std::io::Read;
+            let _ = f.take(64 * 1024).read_to_end(&mut head);
+        }
+        let b = crate::optfile::lex::looks_binary(&head);
+        self.binary.insert(path.to_path_buf(), b);
+        b
     }
 
     /// Lines that stop a family of command-line clients from starting.
@@ -390,6 +570,21 @@ impl Posture {
                 "add ssl-ca=/absolute/path/ca.pem",
             ));
         }
+    }
+}
+
+/// The option's name as quoted, without the `loose-` and other prefixes it may have.
+fn canonical_shown(s: &Seen) -> String {
+    Masked::name(s.opt.name.canonical.as_bytes(), &s.secret())
+        .lossy()
+        .into_owned()
+}
+
+/// `text` cut to `max` characters (a name can be the rest of a line cut after 4094 bytes).
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
     }
 }
 

@@ -292,7 +292,7 @@ impl Names {
 }
 
 /// The TLS option a misspelt name was probably meant to be.
-fn meant(canonical: &str) -> Option<&'static str> {
+pub(crate) fn meant(canonical: &str) -> Option<&'static str> {
     if canonical.len() < 5 || names::TLS_OPTIONS.contains(&canonical) {
         return None;
     }
