@@ -36,8 +36,11 @@ pub enum Family {
     ConnectorC,
     /// PyMySQL given the file with `read_default_file`.
     Pymysql,
-    /// mysql-connector-python given the file with `option_files`.
+    /// mysql-connector-python given the file with `option_files`, in pure Python mode.
     ConnectorPython,
+    /// mysql-connector-python given the file with `option_files`, with its C extension (Oracle's
+    /// libmysqlclient underneath): verifying the CA does not make it insist on TLS.
+    ConnectorPythonCext,
 }
 
 /// Which files a family reads.
@@ -71,8 +74,11 @@ pub enum TlsModel {
     ConnectorC,
     /// Any TLS option turns TLS on and `ssl-ca` verifies chain and host (PyMySQL).
     AnyTlsOption,
-    /// `ssl-verify-cert` and `ssl-verify-identity` decide (Connector/Python).
-    VerifyFlags,
+    /// `ssl-verify-cert` and `ssl-verify-identity` decide (Connector/Python); `ssl-ca` alone
+    /// verifies nothing. `cert_requires_tls`: `ssl-verify-cert` alone makes it refuse a server
+    /// without TLS (pure mode; the C extension then falls back to plaintext, and only
+    /// `ssl-verify-identity` makes it insist).
+    VerifyFlags { cert_requires_tls: bool },
 }
 
 /// One family's facts.
@@ -181,9 +187,16 @@ pub const PROFILES: &[Profile] = &[
         strict_ini: true,
         tls: TlsModel::AnyTlsOption,
     },
+    connector_python(Family::ConnectorPython, "Connector/Python (pure)", true),
+    connector_python(Family::ConnectorPythonCext, "Connector/Python (C ext)", false),
+];
+
+/// mysql-connector-python: its two modes read the file alike and differ in what
+/// `ssl-verify-cert` enforces.
+const fn connector_python(family: Family, label: &'static str, cert_requires_tls: bool) -> Profile {
     Profile {
-        family: Family::ConnectorPython,
-        label: "Connector/Python",
+        family,
+        label,
         groups: &[group::CLIENT, group::CONNECTOR_PYTHON],
         reads: Reads::OneFile,
         prefixes: false,
@@ -194,9 +207,9 @@ pub const PROFILES: &[Profile] = &[
         vendor: None,
         warns_on_loose: false,
         strict_ini: false,
-        tls: TlsModel::VerifyFlags,
-    },
-];
+        tls: TlsModel::VerifyFlags { cert_requires_tls },
+    }
+}
 
 impl Family {
     pub fn profile(self) -> &'static Profile {

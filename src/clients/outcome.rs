@@ -157,10 +157,12 @@ fn judge(p: &Profile, visible: &[&Opt]) -> (Level, String, Strength) {
         }
         TlsModel::ConnectorC => connector_c(p.booleans, visible),
         TlsModel::AnyTlsOption => any_tls_option(visible),
-        TlsModel::VerifyFlags => verify_flags(p.booleans, visible),
+        TlsModel::VerifyFlags { cert_requires_tls } => {
+            verify_flags(p.booleans, visible, cert_requires_tls)
+        }
     };
     // Every model but Connector/Python's loads the folder beside the CA file.
-    strength.capath = p.tls != TlsModel::VerifyFlags
+    strength.capath = !matches!(p.tls, TlsModel::VerifyFlags { .. })
         && strength.ca.is_some()
         && last_plain(visible, opt::SSL_CAPATH).is_some();
     (level, summary, strength)
@@ -334,7 +336,7 @@ fn any_tls_option(opts: &[&Opt]) -> (Level, String, Strength) {
     (level, text.into(), strength)
 }
 
-fn verify_flags(b: Booleans, opts: &[&Opt]) -> (Level, String, Strength) {
+fn verify_flags(b: Booleans, opts: &[&Opt], cert_requires_tls: bool) -> (Level, String, Strength) {
     let truthy = |n: &str| on(b, last(opts, n)) == Some(true);
     let ca = last(opts, opt::SSL_CA);
     let (level, text, strength) = match (
@@ -347,19 +349,24 @@ fn verify_flags(b: Booleans, opts: &[&Opt]) -> (Level, String, Strength) {
             VERIFIED_HOST,
             Strength::new(2, true).with_ca(ca),
         ),
-        (true, true, false) => (
+        (true, true, false) if cert_requires_tls => (
             Level::Verified,
             VERIFIED_NO_HOST,
             Strength::new(2, false).with_ca(ca),
         ),
+        (true, true, false) => (
+            Level::Weak,
+            "CA verified, TLS not enforced (plaintext fallback), host name not checked",
+            Strength::new(1, false).with_ca(ca),
+        ),
         (true, false, _) => (
             Level::Weak,
-            "CA given but not verified: needs ssl-verify-cert=True in [connector_python]",
+            "TLS if the server offers it, not verified: ssl-ca is ignored without ssl-verify-cert=True in [connector_python]",
             Strength::new(1, false),
         ),
         (false, _, _) => (
             Level::Weak,
-            "no verification unless the application asks for it",
+            "TLS if the server offers it, not verified (no ssl-ca)",
             Strength::new(1, false),
         ),
     };
@@ -405,11 +412,14 @@ mod tests {
     }
 
     #[test]
-    fn the_mixed_block_verifies_everywhere_but_connector_python() {
+    fn the_mixed_block_verifies_everywhere() {
         let o = opts(&[
             ("client", "ssl-ca", Some("/ca.pem")),
             ("client", "loose-ssl-mode", Some("VERIFY_IDENTITY")),
             ("client-mariadb", "ssl-verify-server-cert", Some("1")),
+            ("connector_python", "ssl-ca", Some("/ca.pem")),
+            ("connector_python", "ssl-verify-cert", Some("True")),
+            ("connector_python", "ssl-verify-identity", Some("True")),
         ]);
         assert_eq!(
             table(&o),
@@ -419,9 +429,43 @@ mod tests {
                 (Family::MariadbCli114, Level::Verified),
                 (Family::ConnectorC, Level::Verified),
                 (Family::Pymysql, Level::Verified),
-                (Family::ConnectorPython, Level::Weak),
+                (Family::ConnectorPython, Level::Verified),
+                (Family::ConnectorPythonCext, Level::Verified),
             ]
         );
+    }
+
+    #[test]
+    fn connector_python_ignores_ssl_ca_without_ssl_verify_cert() {
+        let o = opts(&[
+            ("client", "ssl-ca", Some("/ca.pem")),
+            ("client", "loose-ssl-mode", Some("VERIFY_IDENTITY")),
+        ]);
+        for f in [Family::ConnectorPython, Family::ConnectorPythonCext] {
+            let r = row(&o, f);
+            assert_eq!(r.level, Level::Weak, "{f:?}");
+            assert!(r.summary.contains("not verified"), "{f:?}: {}", r.summary);
+        }
+    }
+
+    #[test]
+    fn with_ssl_verify_cert_alone_only_pure_connector_python_insists_on_tls() {
+        let o = opts(&[
+            ("client", "ssl-ca", Some("/ca.pem")),
+            ("connector_python", "ssl-verify-cert", Some("True")),
+        ]);
+        let pure = row(&o, Family::ConnectorPython);
+        assert_eq!(pure.level, Level::Verified);
+        assert_eq!(pure.summary, VERIFIED_NO_HOST);
+        let cext = row(&o, Family::ConnectorPythonCext);
+        assert_eq!(cext.level, Level::Weak);
+        assert!(cext.summary.contains("plaintext fallback"), "{}", cext.summary);
+        // `False` is off for a Python literal.
+        let off = opts(&[
+            ("client", "ssl-ca", Some("/ca.pem")),
+            ("connector_python", "ssl-verify-cert", Some("False")),
+        ]);
+        assert_eq!(row(&off, Family::ConnectorPython).level, Level::Weak);
     }
 
     #[test]
