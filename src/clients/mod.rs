@@ -187,8 +187,8 @@ pub const PROFILES: &[Profile] = &[
         strict_ini: true,
         tls: TlsModel::AnyTlsOption,
     },
-    connector_python(Family::ConnectorPython, "Connector/Python (pure)", true),
-    connector_python(Family::ConnectorPythonCext, "Connector/Python (C ext)", false),
+    connector_python(Family::ConnectorPython, "Connector/Python pure", true),
+    connector_python(Family::ConnectorPythonCext, "Connector/Python C ext", false),
 ];
 
 /// mysql-connector-python: its two modes read the file alike and differ in what
