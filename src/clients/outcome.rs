@@ -459,7 +459,11 @@ mod tests {
         assert_eq!(pure.summary, VERIFIED_NO_HOST);
         let cext = row(&o, Family::ConnectorPythonCext);
         assert_eq!(cext.level, Level::Weak);
-        assert!(cext.summary.contains("plaintext fallback"), "{}", cext.summary);
+        assert!(
+            cext.summary.contains("plaintext fallback"),
+            "{}",
+            cext.summary
+        );
         // `False` is off for a Python literal.
         let off = opts(&[
             ("client", "ssl-ca", Some("/ca.pem")),
