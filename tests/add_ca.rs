@@ -268,7 +268,8 @@ fn covered(target: &str) -> Vec<Value> {
 /// Every cell of shape × target × mode, applied without --force: add-ca either refuses (exit
 /// 3, the file untouched, a line of another file named) or exits 0, and then no family of the
 /// target is stopped ("fail") or has TLS switched off in the table it printed, but for a
-/// strict INI parser's refusal that the original file already earned (a repeated group).
+/// refusal that the original file already earned (a repeated group for a strict INI parser,
+/// bytes that are not UTF-8 for Connector/Python).
 #[test]
 fn add_ca_never_exits_0_leaving_a_client_of_its_target_stopped_or_with_tls_switched_off() {
     let mut refused = Vec::new();
@@ -282,6 +283,7 @@ fn add_ca_never_exits_0_leaving_a_client_of_its_target_stopped_or_with_tls_switc
                 let pre_strict = original.as_ref().and_then(|o| {
                     let doc = Document::parse(o.clone());
                     review::strict_ini_error(&doc, &Edited::default())
+                        .or_else(|| review::not_utf8_error(&doc, &Edited::default()))
                 });
                 let out = add_ca(
                     dir,

@@ -510,7 +510,7 @@ fn claimed(file: &Path, family: Family) -> Outcome {
             ))
         })
         .collect();
-    clients::outcomes(&opts, &opts, None)
+    clients::outcomes(&opts, &opts, clients::Refusals::default())
         .into_iter()
         .find(|o| o.family == family)
         .unwrap()
@@ -866,4 +866,64 @@ fn connector_python_pure_and_c_extension_do_what_the_client_table_says() {
     }
     assert_eq!(cells, 3 * 2 * 4 * 2);
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+/// mysql-connector-python decodes an option file as UTF-8: a Latin-1 file (the fixture
+/// `13-non-utf8`) stops `connect()` before any connection is tried, in both modes. add-ca's
+/// table says so for both rows, with the line.
+#[test]
+#[ignore = "needs mysql-connector-python ($MYCNF_TEST_PYTHON); scripts/test installs it and runs it"]
+fn connector_python_refuses_a_file_that_is_not_utf8_as_the_client_table_says() {
+    let py = common::connector_python();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let file = dir.join("latin1.cnf");
+    std::fs::copy(common::fixtures().join("add-ca/13-non-utf8.cnf"), &file).unwrap();
+    let ca = dir.join("ca.pem");
+    std::fs::write(&ca, certs::root("E2E Test CA").pem()).unwrap();
+    let out = common::clean_command(&common::ours(), dir)
+        .args(["add-ca", ca.to_str().unwrap(), "--file"])
+        .arg(&file)
+        .args(["--yes", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for (family, pure) in [("connector_python", true), ("connector_python_cext", false)] {
+        let row = report["clients"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["family"] == family)
+            .unwrap();
+        assert_eq!(row["level"], "broken", "{row}");
+        assert!(
+            row["summary"]
+                .as_str()
+                .unwrap()
+                .contains("UnicodeDecodeError"),
+            "{row}"
+        );
+        let out = Command::new(&py)
+            .args([
+                "-c",
+                "import sys, mysql.connector as m\n\
+                 try:\n    m.connect(option_files=sys.argv[1], use_pure=sys.argv[2] == 'pure', connection_timeout=2)\n\
+                 except Exception as e:\n    print(type(e).__name__)\n",
+            ])
+            .arg(&file)
+            .arg(if pure { "pure" } else { "cext" })
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            "UnicodeDecodeError",
+            "{family}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }

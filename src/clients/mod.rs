@@ -16,7 +16,7 @@ use serde::Serialize;
 
 pub use booleans::Booleans;
 pub use names::{group, is_secret, opt};
-pub use outcome::{Level, Outcome, outcomes};
+pub use outcome::{Level, Outcome, Refusals, outcomes};
 pub use programs::{Program, Vendor};
 pub use settings::{Mode, Setting, Target};
 
@@ -106,6 +106,8 @@ pub struct Profile {
     pub warns_on_loose: bool,
     /// Refuses a file with repeated groups or keys, or an option before any group.
     pub strict_ini: bool,
+    /// Decodes the file as UTF-8 and refuses it when that fails.
+    pub utf8_only: bool,
     pub tls: TlsModel,
 }
 
@@ -134,6 +136,7 @@ const fn mariadb_cli(family: Family, label: &'static str, verify_default: bool) 
         vendor: Some(Vendor::Mariadb),
         warns_on_loose: true,
         strict_ini: false,
+        utf8_only: false,
         tls: TlsModel::VerifyServerCert { verify_default },
     }
 }
@@ -153,6 +156,7 @@ pub const PROFILES: &[Profile] = &[
         vendor: Some(Vendor::Mysql),
         warns_on_loose: false,
         strict_ini: false,
+        utf8_only: false,
         tls: TlsModel::SslMode,
     },
     mariadb_cli(Family::MariadbCli113, "MariaDB ≤ 11.3", false),
@@ -170,6 +174,7 @@ pub const PROFILES: &[Profile] = &[
         vendor: None,
         warns_on_loose: false,
         strict_ini: false,
+        utf8_only: false,
         tls: TlsModel::ConnectorC,
     },
     Profile {
@@ -185,6 +190,7 @@ pub const PROFILES: &[Profile] = &[
         vendor: None,
         warns_on_loose: false,
         strict_ini: true,
+        utf8_only: false,
         tls: TlsModel::AnyTlsOption,
     },
     connector_python(Family::ConnectorPython, "Connector/Python pure", true),
@@ -207,6 +213,7 @@ const fn connector_python(family: Family, label: &'static str, cert_requires_tls
         vendor: None,
         warns_on_loose: false,
         strict_ini: false,
+        utf8_only: true,
         tls: TlsModel::VerifyFlags { cert_requires_tls },
     }
 }

@@ -88,10 +88,19 @@ fn on(b: Booleans, o: Option<&Opt>) -> Option<bool> {
     o.and_then(|o| b.read(&o.name, o.value.as_deref()))
 }
 
+/// Why a reader that parses the edited file alone would refuse it, if it would.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Refusals<'a> {
+    /// A strict INI parser's error (PyMySQL's configparser).
+    pub strict_ini: Option<&'a str>,
+    /// Where the file stops being UTF-8 (Connector/Python decodes it as UTF-8).
+    pub not_utf8: Option<&'a str>,
+}
+
 /// The table: `chain` is what the command-line clients read (all files, in order); `file` is
-/// the edited file alone (what PyMySQL and Connector/Python read when given it);
-/// `strict_ini_error` is why a strict INI parser would refuse the file, if it would.
-pub fn outcomes(chain: &[Opt], file: &[Opt], strict_ini_error: Option<&str>) -> Vec<Outcome> {
+/// the edited file alone (what PyMySQL and Connector/Python read when given it); `refusals`
+/// why a reader of the file alone would refuse it.
+pub fn outcomes(chain: &[Opt], file: &[Opt], refusals: Refusals<'_>) -> Vec<Outcome> {
     PROFILES
         .iter()
         .map(|p| {
@@ -99,13 +108,13 @@ pub fn outcomes(chain: &[Opt], file: &[Opt], strict_ini_error: Option<&str>) -> 
                 Reads::Chain => chain,
                 Reads::OneFile => file,
             };
-            outcome(p, opts, strict_ini_error)
+            outcome(p, opts, refusals)
         })
         .collect()
 }
 
 /// One family's row.
-pub fn outcome(p: &Profile, opts: &[Opt], strict_ini_error: Option<&str>) -> Outcome {
+pub fn outcome(p: &Profile, opts: &[Opt], refusals: Refusals<'_>) -> Outcome {
     let row = |level, summary: String| Outcome {
         client: p.label,
         family: p.family,
@@ -113,7 +122,12 @@ pub fn outcome(p: &Profile, opts: &[Opt], strict_ini_error: Option<&str>) -> Out
         summary,
     };
     if p.strict_ini
-        && let Some(e) = strict_ini_error
+        && let Some(e) = refusals.strict_ini
+    {
+        return row(Level::Broken, format!("refuses the file: {e}"));
+    }
+    if p.utf8_only
+        && let Some(e) = refusals.not_utf8
     {
         return row(Level::Broken, format!("refuses the file: {e}"));
     }
@@ -398,14 +412,14 @@ mod tests {
     }
 
     fn table(o: &[Opt]) -> Vec<(Family, Level)> {
-        outcomes(o, o, None)
+        outcomes(o, o, Refusals::default())
             .into_iter()
             .map(|x| (x.family, x.level))
             .collect()
     }
 
     fn row(o: &[Opt], f: Family) -> Outcome {
-        outcomes(o, o, None)
+        outcomes(o, o, Refusals::default())
             .into_iter()
             .find(|x| x.family == f)
             .unwrap()
@@ -470,6 +484,28 @@ mod tests {
             ("connector_python", "ssl-verify-cert", Some("False")),
         ]);
         assert_eq!(row(&off, Family::ConnectorPython).level, Level::Weak);
+    }
+
+    #[test]
+    fn connector_python_refuses_a_file_that_is_not_utf8_and_the_others_do_not_care() {
+        let o = opts(&[("client", "ssl-ca", Some("/ca.pem"))]);
+        let refusals = Refusals {
+            strict_ini: None,
+            not_utf8: Some("UnicodeDecodeError: line 1 is not UTF-8"),
+        };
+        for r in outcomes(&o, &o, refusals) {
+            let refused = matches!(
+                r.family,
+                Family::ConnectorPython | Family::ConnectorPythonCext
+            );
+            assert_eq!(r.level == Level::Broken, refused, "{:?}", r.family);
+            if refused {
+                assert_eq!(
+                    r.summary,
+                    "refuses the file: UnicodeDecodeError: line 1 is not UTF-8"
+                );
+            }
+        }
     }
 
     #[test]
