@@ -927,3 +927,95 @@ fn connector_python_refuses_a_file_that_is_not_utf8_as_the_client_table_says() {
         );
     }
 }
+
+/// What mysql-connector-python's own option-file reader (`read_option_files`, the code
+/// `connect(option_files=…)` runs) gets from every fixture shape after add-ca for the mixed
+/// target: `ssl_ca` exactly the CA path (quoted paths with a space and a `#` included),
+/// `ssl_verify_cert` the boolean `True`, and `ssl_verify_identity` `True` for VERIFY_IDENTITY.
+/// Where the client table says Connector/Python refuses the file, the reader must fail.
+#[test]
+#[ignore = "needs mysql-connector-python ($MYCNF_TEST_PYTHON); scripts/test installs it and runs it"]
+fn connector_python_reads_back_the_lines_add_ca_wrote_in_every_shape() {
+    let py = common::connector_python();
+    let script = "import sys, json\n\
+        from mysql.connector.optionfiles import read_option_files\n\
+        try:\n    c = read_option_files(option_files=sys.argv[1])\n\
+        except Exception as e:\n    print(json.dumps({'error': type(e).__name__})); sys.exit(0)\n\
+        print(json.dumps({k: c.get(k) for k in ('ssl_ca', 'ssl_verify_cert', 'ssl_verify_identity')}))\n";
+    let mut checked = 0;
+    for shape in common::add_ca_shapes() {
+        for mode in ["VERIFY_CA", "VERIFY_IDENTITY"] {
+            let tmp = tempfile::tempdir().unwrap();
+            let dir = tmp.path();
+            common::copy_tree(&common::fixtures().join("add-ca"), dir);
+            let file = if dir.join(&shape).is_dir() {
+                dir.join(&shape).join("my.cnf")
+            } else if shape == "00-no-file" {
+                dir.join("new.cnf")
+            } else {
+                dir.join(format!("{shape}.cnf"))
+            };
+            let ca_dir = dir.join(if shape.contains("spaces-and-hash") {
+                "my certs #1"
+            } else {
+                "ca"
+            });
+            std::fs::create_dir_all(&ca_dir).unwrap();
+            let ca = ca_dir.join("ca.pem");
+            std::fs::write(&ca, certs::root("Test Root CA").pem()).unwrap();
+            let out = common::clean_command(&common::ours(), dir)
+                .args(["add-ca", ca.to_str().unwrap(), "--file"])
+                .arg(&file)
+                .args(["--mode", mode, "--yes", "--format", "json"])
+                .current_dir(dir)
+                .output()
+                .unwrap();
+            let cell = format!("{shape} {mode}");
+            if out.status.code() == Some(3) {
+                // add-ca refused (a line of another file): nothing written, nothing to read.
+                continue;
+            }
+            assert!(
+                out.status.success(),
+                "{cell}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            let refused = report["clients"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c["family"] == "connector_python")
+                .any(|c| c["level"] == "broken");
+            let read = Command::new(&py)
+                .args(["-c", script])
+                .arg(&file)
+                .current_dir(file.parent().unwrap())
+                .output()
+                .unwrap();
+            assert!(
+                read.status.success(),
+                "{cell}: {}",
+                String::from_utf8_lossy(&read.stderr)
+            );
+            let got: serde_json::Value = serde_json::from_slice(&read.stdout).unwrap();
+            checked += 1;
+            if refused {
+                assert!(
+                    got.get("error").is_some(),
+                    "{cell}: the table says refused, read {got}"
+                );
+                continue;
+            }
+            assert_eq!(got["ssl_ca"], ca.to_str().unwrap(), "{cell}: {got}");
+            assert_eq!(got["ssl_verify_cert"], true, "{cell}: {got}");
+            let identity = if mode == "VERIFY_IDENTITY" {
+                serde_json::Value::Bool(true)
+            } else {
+                serde_json::Value::Null
+            };
+            assert_eq!(got["ssl_verify_identity"], identity, "{cell}: {got}");
+        }
+    }
+    assert!(checked >= 30, "only {checked} cells checked");
+}
