@@ -57,6 +57,12 @@ fn comment_for(name: &str, mode: Mode) -> &'static str {
         opt::SSL_VERIFY_SERVER_CERT => {
             "# MariaDB clients and Connector/C: require TLS and check the server's host name"
         }
+        opt::SSL_VERIFY_CERT => {
+            "# Connector/Python (given this file as option_files): verify the CA (it ignores ssl-mode)"
+        }
+        opt::SSL_VERIFY_IDENTITY => {
+            "# Connector/Python: require TLS and check the server's host name"
+        }
         opt::DATABASE => "# the default database of the mysql/mariadb command-line client only",
         _ => "",
     }

@@ -268,7 +268,8 @@ fn covered(target: &str) -> Vec<Value> {
 /// Every cell of shape × target × mode, applied without --force: add-ca either refuses (exit
 /// 3, the file untouched, a line of another file named) or exits 0, and then no family of the
 /// target is stopped ("fail") or has TLS switched off in the table it printed, but for a
-/// strict INI parser's refusal that the original file already earned (a repeated group).
+/// refusal that the original file already earned (a repeated group for a strict INI parser,
+/// bytes that are not UTF-8 for Connector/Python).
 #[test]
 fn add_ca_never_exits_0_leaving_a_client_of_its_target_stopped_or_with_tls_switched_off() {
     let mut refused = Vec::new();
@@ -282,6 +283,7 @@ fn add_ca_never_exits_0_leaving_a_client_of_its_target_stopped_or_with_tls_switc
                 let pre_strict = original.as_ref().and_then(|o| {
                     let doc = Document::parse(o.clone());
                     review::strict_ini_error(&doc, &Edited::default())
+                        .or_else(|| review::not_utf8_error(&doc, &Edited::default()))
                 });
                 let out = add_ca(
                     dir,
@@ -479,9 +481,10 @@ fn a_path_with_spaces_and_hash_is_quoted_and_decodes_exactly() {
     let c = path_with_spaces_and_hash();
     let written = std::fs::read_to_string(&c.file).unwrap();
     assert!(written.contains("ssl-ca=\""), "quoted: {written}");
+    // In [client] and in [connector_python].
     assert_eq!(
         values_of(&c.file, "ssl-ca"),
-        [c.ca.to_str().unwrap().as_bytes()]
+        [c.ca.to_str().unwrap().as_bytes(); 2]
     );
 }
 
@@ -796,7 +799,7 @@ fn json_output_has_the_documented_fields() {
     }
     assert_eq!(j["schema"], "mycnf-secure/add-ca/v1");
     assert_eq!(j["applied"], false);
-    assert_eq!(j["clients"].as_array().unwrap().len(), 6);
+    assert_eq!(j["clients"].as_array().unwrap().len(), 7);
     let commented: Vec<&Value> = j["changes"]
         .as_array()
         .unwrap()

@@ -510,7 +510,7 @@ fn claimed(file: &Path, family: Family) -> Outcome {
             ))
         })
         .collect();
-    clients::outcomes(&opts, &opts, None)
+    clients::outcomes(&opts, &opts, clients::Refusals::default())
         .into_iter()
         .find(|o| o.family == family)
         .unwrap()
@@ -636,4 +636,386 @@ fn after_add_ca_lines_that_switched_tls_off_in_client_no_longer_do() {
             }
         }
     }
+}
+
+/// The four servers of the client table's proof, on 127.0.0.1: `good` (a certificate from the
+/// CA, for `localhost` and `127.0.0.1`), `other` (a certificate from another CA), `wrongname`
+/// (from the CA, for `db.example.invalid` only) and `notls` (TLS off). User `cp` (password
+/// `cpw0rd`) must use TLS on the three TLS servers and may connect without it on `notls`.
+struct FourServers {
+    // Fields drop in order: the servers stop before their folder is removed.
+    servers: Vec<(&'static str, Server)>,
+    ca: PathBuf,
+    dir: PathBuf,
+    _tmp: tempfile::TempDir,
+}
+
+fn four_servers() -> FourServers {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_path_buf();
+    let ca = certs::root("E2E Test CA");
+    let other_ca = certs::root("Another CA");
+    let write = |name: &str, text: String| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    let ca_file = write("ca.pem", ca.pem());
+    let other_ca_file = write("other-ca.pem", other_ca.pem());
+    let mut servers = Vec::new();
+    for (name, issuer, sans) in [
+        (
+            "good",
+            Some((&ca, &ca_file)),
+            &["localhost", "127.0.0.1"][..],
+        ),
+        (
+            "other",
+            Some((&other_ca, &other_ca_file)),
+            &["localhost", "127.0.0.1"],
+        ),
+        ("wrongname", Some((&ca, &ca_file)), &["db.example.invalid"]),
+        ("notls", None, &[]),
+    ] {
+        let folder = dir.join(name);
+        std::fs::create_dir(&folder).unwrap();
+        let server = match issuer {
+            Some((issuer, issuer_file)) => {
+                let cert = certs::server(issuer, sans);
+                let cert_file = write(&format!("{name}-cert.pem"), cert.pem());
+                let key_file = write(&format!("{name}-key.pem"), cert.key_pem());
+                Server::start(&folder, Some((issuer_file, &cert_file, &key_file)))
+            }
+            None => Server::start(&folder, None),
+        };
+        let require = if issuer.is_some() { " REQUIRE SSL" } else { "" };
+        let out = server.root_sql(&format!(
+            "CREATE USER 'cp'@'127.0.0.1' IDENTIFIED BY 'cpw0rd'{require}; GRANT ALL ON *.* TO 'cp'@'127.0.0.1';"
+        ));
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        servers.push((name, server));
+    }
+    FourServers {
+        servers,
+        ca: ca_file,
+        dir,
+        _tmp: tmp,
+    }
+}
+
+/// What a row of the client table says the family does, read from its words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Claim {
+    tls_required: bool,
+    ca_verified: bool,
+    host_checked: bool,
+}
+
+impl Claim {
+    fn of(summary: &str) -> Claim {
+        Claim {
+            tls_required: summary.contains("TLS required"),
+            ca_verified: summary.contains("CA verified"),
+            host_checked: summary.contains("host name checked"),
+        }
+    }
+
+    /// Whether the client should refuse `server` (one of [`four_servers`]'s).
+    fn refuses(self, server: &str) -> bool {
+        match server {
+            "good" => false,
+            "other" => self.ca_verified,
+            "wrongname" => self.host_checked,
+            "notls" => self.tls_required,
+            _ => unreachable!("{server}"),
+        }
+    }
+}
+
+/// Connects with mysql-connector-python (`use_pure` as `pure` says), taking every connection
+/// setting from `file` (`option_files`); prints `tls <version>` (empty: plaintext) or
+/// `refused <error>`. The C extension must really be the one connecting (the class says so).
+fn connector_python_connect(py: &Path, file: &Path, pure: bool) -> (bool, String) {
+    let script = "import sys, mysql.connector as m\n\
+        pure = sys.argv[2] == 'pure'\n\
+        if not pure and not m.HAVE_CEXT: sys.exit('the C extension does not load')\n\
+        try:\n    c = m.connect(option_files=sys.argv[1], use_pure=pure, connection_timeout=10)\n\
+        except m.Error as e:\n    print('refused', e); sys.exit(0)\n\
+        want = 'MySQLConnection' if pure else 'CMySQLConnection'\n\
+        if type(c).__name__ != want: sys.exit('connected with ' + type(c).__name__)\n\
+        cur = c.cursor(); cur.execute(\"SHOW STATUS LIKE 'Ssl_version'\")\n\
+        v = cur.fetchone()[1]\n\
+        print('tls', v.decode() if isinstance(v, bytes) else v)\n";
+    let mut cmd = Command::new(py);
+    cmd.args(["-c", script])
+        .arg(file)
+        .arg(if pure { "pure" } else { "cext" })
+        .env("HOME", file.parent().unwrap());
+    if !pure {
+        match common::connector_python_cext_preload(py) {
+            Some(preload) => cmd.env("LD_PRELOAD", preload),
+            None => common::missing(
+                "mysql-connector-python's vendored OpenSSL",
+                "reinstall mysql-connector-python from its wheel",
+            ),
+        };
+    }
+    let out = cmd.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(
+        out.status.success(),
+        "Connector/Python ({}) did not run: {}{stdout}",
+        if pure { "pure" } else { "C extension" },
+        String::from_utf8_lossy(&out.stderr)
+    );
+    match stdout.strip_prefix("tls") {
+        Some(version) => (true, version.trim().to_string()),
+        None => (false, stdout),
+    }
+}
+
+/// For every target and mode, add-ca writes a fresh file; mysql-connector-python, pure and with
+/// its C extension, then connects to each of the four servers with that file alone. What it
+/// did must be what the client table (`add-ca --format json`, its `clients`) says for its row:
+/// `TLS required` means the server without TLS is refused (otherwise it connects in plaintext),
+/// `CA verified` means the server with another CA's certificate is refused, `host name checked`
+/// means the server whose certificate names another host is refused; the good server is
+/// reached over TLS. For the mixed target (which writes `[connector_python]`) the rows must
+/// also claim CA verification.
+#[test]
+#[ignore = "needs mariadbd (mariadb-server) and mysql-connector-python ($MYCNF_TEST_PYTHON); scripts/test installs them and runs it"]
+fn connector_python_pure_and_c_extension_do_what_the_client_table_says() {
+    let py = common::connector_python();
+    let four = four_servers();
+    let dir = four.dir.as_path();
+    let mut mismatches = Vec::new();
+    let mut cells = 0;
+    for target in ["mixed", "mysql", "mariadb"] {
+        for mode in ["VERIFY_CA", "VERIFY_IDENTITY"] {
+            for (server, s) in &four.servers {
+                let file = dir.join(format!("{target}-{mode}-{server}.cnf"));
+                std::fs::write(
+                    &file,
+                    format!(
+                        "[client]\nuser = cp\npassword = cpw0rd\nhost = 127.0.0.1\nport = {}\n",
+                        s.port
+                    ),
+                )
+                .unwrap();
+                let out = common::clean_command(&common::ours(), dir)
+                    .args(["add-ca", four.ca.to_str().unwrap(), "--file"])
+                    .arg(&file)
+                    .args(["--target", target, "--mode", mode, "--yes"])
+                    .args(["--format", "json"])
+                    .output()
+                    .unwrap();
+                assert!(
+                    out.status.success(),
+                    "add-ca {target} {mode}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+                assert_eq!(report["applied"], true);
+                for (family, pure) in [("connector_python", true), ("connector_python_cext", false)]
+                {
+                    let row = report["clients"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .find(|c| c["family"] == family)
+                        .unwrap_or_else(|| panic!("no {family} row"));
+                    let summary = row["summary"].as_str().unwrap();
+                    let claim = Claim::of(summary);
+                    if target == "mixed" {
+                        assert!(claim.ca_verified, "{target} {mode} {family}: {summary}");
+                        assert_eq!(
+                            claim.host_checked,
+                            mode == "VERIFY_IDENTITY",
+                            "{target} {mode} {family}: {summary}"
+                        );
+                    }
+                    let (connected, detail) = connector_python_connect(&py, &file, pure);
+                    cells += 1;
+                    let plaintext = connected && detail.is_empty();
+                    let expected_refused = claim.refuses(server);
+                    let ok = if *server == "good" {
+                        connected && detail.starts_with("TLSv1.")
+                    } else {
+                        connected != expected_refused
+                            // A server without TLS can only be reached in plaintext.
+                            && (*server != "notls" || !connected || plaintext)
+                    };
+                    if !ok {
+                        mismatches.push(format!(
+                            "{target} {mode} {family} → {server}: the table says {summary:?} ({}), the client {}",
+                            if expected_refused { "refuse" } else { "connect" },
+                            if connected {
+                                format!("connected ({})", if plaintext { "plaintext".into() } else { detail })
+                            } else {
+                                format!("was refused: {detail}")
+                            }
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(cells, 3 * 2 * 4 * 2);
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+/// mysql-connector-python decodes an option file as UTF-8: a Latin-1 file (the fixture
+/// `13-non-utf8`) stops `connect()` before any connection is tried, in both modes. add-ca's
+/// table says so for both rows, with the line.
+#[test]
+#[ignore = "needs mysql-connector-python ($MYCNF_TEST_PYTHON); scripts/test installs it and runs it"]
+fn connector_python_refuses_a_file_that_is_not_utf8_as_the_client_table_says() {
+    let py = common::connector_python();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let file = dir.join("latin1.cnf");
+    std::fs::copy(common::fixtures().join("add-ca/13-non-utf8.cnf"), &file).unwrap();
+    let ca = dir.join("ca.pem");
+    std::fs::write(&ca, certs::root("E2E Test CA").pem()).unwrap();
+    let out = common::clean_command(&common::ours(), dir)
+        .args(["add-ca", ca.to_str().unwrap(), "--file"])
+        .arg(&file)
+        .args(["--yes", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for (family, pure) in [("connector_python", true), ("connector_python_cext", false)] {
+        let row = report["clients"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["family"] == family)
+            .unwrap();
+        assert_eq!(row["level"], "broken", "{row}");
+        assert!(
+            row["summary"]
+                .as_str()
+                .unwrap()
+                .contains("UnicodeDecodeError"),
+            "{row}"
+        );
+        let out = Command::new(&py)
+            .args([
+                "-c",
+                "import sys, mysql.connector as m\n\
+                 try:\n    m.connect(option_files=sys.argv[1], use_pure=sys.argv[2] == 'pure', connection_timeout=2)\n\
+                 except Exception as e:\n    print(type(e).__name__)\n",
+            ])
+            .arg(&file)
+            .arg(if pure { "pure" } else { "cext" })
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            "UnicodeDecodeError",
+            "{family}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// What mysql-connector-python's own option-file reader (`read_option_files`, the code
+/// `connect(option_files=…)` runs) gets from every fixture shape after add-ca for the mixed
+/// target: `ssl_ca` exactly the CA path (quoted paths with a space and a `#` included),
+/// `ssl_verify_cert` the boolean `True`, and `ssl_verify_identity` `True` for VERIFY_IDENTITY.
+/// Where the client table says Connector/Python refuses the file, the reader must fail.
+#[test]
+#[ignore = "needs mysql-connector-python ($MYCNF_TEST_PYTHON); scripts/test installs it and runs it"]
+fn connector_python_reads_back_the_lines_add_ca_wrote_in_every_shape() {
+    let py = common::connector_python();
+    let script = "import sys, json\n\
+        from mysql.connector.optionfiles import read_option_files\n\
+        try:\n    c = read_option_files(option_files=sys.argv[1])\n\
+        except Exception as e:\n    print(json.dumps({'error': type(e).__name__})); sys.exit(0)\n\
+        print(json.dumps({k: c.get(k) for k in ('ssl_ca', 'ssl_verify_cert', 'ssl_verify_identity')}))\n";
+    let mut checked = 0;
+    for shape in common::add_ca_shapes() {
+        for mode in ["VERIFY_CA", "VERIFY_IDENTITY"] {
+            let tmp = tempfile::tempdir().unwrap();
+            let dir = tmp.path();
+            common::copy_tree(&common::fixtures().join("add-ca"), dir);
+            let file = if dir.join(&shape).is_dir() {
+                dir.join(&shape).join("my.cnf")
+            } else if shape == "00-no-file" {
+                dir.join("new.cnf")
+            } else {
+                dir.join(format!("{shape}.cnf"))
+            };
+            let ca_dir = dir.join(if shape.contains("spaces-and-hash") {
+                "my certs #1"
+            } else {
+                "ca"
+            });
+            std::fs::create_dir_all(&ca_dir).unwrap();
+            let ca = ca_dir.join("ca.pem");
+            std::fs::write(&ca, certs::root("Test Root CA").pem()).unwrap();
+            let out = common::clean_command(&common::ours(), dir)
+                .args(["add-ca", ca.to_str().unwrap(), "--file"])
+                .arg(&file)
+                .args(["--mode", mode, "--yes", "--format", "json"])
+                .current_dir(dir)
+                .output()
+                .unwrap();
+            let cell = format!("{shape} {mode}");
+            if out.status.code() == Some(3) {
+                // add-ca refused (a line of another file): nothing written, nothing to read.
+                continue;
+            }
+            assert!(
+                out.status.success(),
+                "{cell}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            let refused = report["clients"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c["family"] == "connector_python")
+                .any(|c| c["level"] == "broken");
+            let read = Command::new(&py)
+                .args(["-c", script])
+                .arg(&file)
+                .current_dir(file.parent().unwrap())
+                .output()
+                .unwrap();
+            assert!(
+                read.status.success(),
+                "{cell}: {}",
+                String::from_utf8_lossy(&read.stderr)
+            );
+            let got: serde_json::Value = serde_json::from_slice(&read.stdout).unwrap();
+            checked += 1;
+            if refused {
+                assert!(
+                    got.get("error").is_some(),
+                    "{cell}: the table says refused, read {got}"
+                );
+                continue;
+            }
+            assert_eq!(got["ssl_ca"], ca.to_str().unwrap(), "{cell}: {got}");
+            assert_eq!(got["ssl_verify_cert"], true, "{cell}: {got}");
+            let identity = if mode == "VERIFY_IDENTITY" {
+                serde_json::Value::Bool(true)
+            } else {
+                serde_json::Value::Null
+            };
+            assert_eq!(got["ssl_verify_identity"], identity, "{cell}: {got}");
+        }
+    }
+    assert!(checked >= 30, "only {checked} cells checked");
 }

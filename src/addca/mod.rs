@@ -373,9 +373,15 @@ fn warnings(p: &Proposal) -> Vec<String> {
         .iter()
         .any(|o| o.family == Family::MariadbCli113 && o.level == Level::Weak);
     if p.mode() == Mode::VerifyCa && p.target != Target::Mysql && old_mariadb_weak {
-        out.push(
-            "with VERIFY_CA, MariaDB ≤ 11.3 and Connector/C 3.3 clients verify the CA but fall back to plaintext when the server offers no TLS; --mode VERIFY_IDENTITY makes them insist on TLS (the server's certificate must then name the host you connect to)".to_string(),
-        );
+        // Only the mixed target writes Connector/Python's lines.
+        let who = if p.target == Target::Mixed {
+            "MariaDB ≤ 11.3, Connector/C 3.3 clients and Connector/Python's C extension"
+        } else {
+            "MariaDB ≤ 11.3 and Connector/C 3.3 clients"
+        };
+        out.push(format!(
+            "with VERIFY_CA, {who} verify the CA but fall back to plaintext when the server offers no TLS; --mode VERIFY_IDENTITY makes them insist on TLS (the server's certificate must then name the host you connect to)"
+        ));
     }
     out
 }

@@ -506,7 +506,7 @@ mod tests {
     fn an_empty_file_gets_new_blocks() {
         assert_eq!(
             run("", Target::Mixed, Mode::VerifyIdentity),
-            "[client]\nssl-ca=/etc/ca.pem\nloose-ssl-mode=VERIFY_IDENTITY\n\n[client-mariadb]\nssl-verify-server-cert=1\n"
+            "[client]\nssl-ca=/etc/ca.pem\nloose-ssl-mode=VERIFY_IDENTITY\n\n[client-mariadb]\nssl-verify-server-cert=1\n\n[connector_python]\nssl-ca=/etc/ca.pem\nssl-verify-cert=True\nssl-verify-identity=True\n"
         );
     }
 
@@ -518,7 +518,7 @@ mod tests {
                 Target::Mixed,
                 Mode::VerifyCa
             ),
-            "[client]\nssl-ca = /etc/ca.pem\nuser = a\nloose-ssl-mode = VERIFY_CA\n"
+            "[client]\nssl-ca = /etc/ca.pem\nuser = a\nloose-ssl-mode = VERIFY_CA\n\n[connector_python]\nssl-ca = /etc/ca.pem\nssl-verify-cert = True\n"
         );
     }
 
@@ -544,7 +544,7 @@ mod tests {
         );
         assert_eq!(
             out,
-            "[client]\nssl-ca=/etc/ca.pem\nloose-ssl-mode=VERIFY_CA\n[mysql]\n# overridden TLS setting disabled by mycnf-secure: ssl-mode=PREFERRED\n# overridden TLS setting disabled by mycnf-secure: skip-ssl\n[mysqld]\nskip-ssl\n"
+            "[client]\nssl-ca=/etc/ca.pem\nloose-ssl-mode=VERIFY_CA\n[mysql]\n# overridden TLS setting disabled by mycnf-secure: ssl-mode=PREFERRED\n# overridden TLS setting disabled by mycnf-secure: skip-ssl\n[mysqld]\nskip-ssl\n\n[connector_python]\nssl-ca=/etc/ca.pem\nssl-verify-cert=True\n"
         );
     }
 
@@ -613,7 +613,7 @@ mod tests {
             assert_eq!(
                 out,
                 format!(
-                    "[client]\n# moved to [client-mariadb] by mycnf-secure (MySQL 8.0 clients stop on it): {line}\nuser=a\nssl-ca=/etc/ca.pem\nloose-ssl-mode=VERIFY_CA\n\n[client-mariadb]\nssl-verify-server-cert=1\n"
+                    "[client]\n# moved to [client-mariadb] by mycnf-secure (MySQL 8.0 clients stop on it): {line}\nuser=a\nssl-ca=/etc/ca.pem\nloose-ssl-mode=VERIFY_CA\n\n[connector_python]\nssl-ca=/etc/ca.pem\nssl-verify-cert=True\n\n[client-mariadb]\nssl-verify-server-cert=1\n"
                 ),
                 "{line}"
             );

@@ -165,6 +165,23 @@ pub fn strict_ini_error(doc: &Document, edited: &Edited) -> Option<String> {
     error
 }
 
+/// Why a reader that decodes the edited file as UTF-8 (Connector/Python) would refuse it.
+pub fn not_utf8_error(doc: &Document, edited: &Edited) -> Option<String> {
+    let mut number = 0usize;
+    let mut error = None;
+    edited.for_each_line(doc, |line| {
+        number += 1;
+        let bytes = match line {
+            NewLine::Kept(l) => doc.raw(l),
+            NewLine::New(bytes) => bytes,
+        };
+        if error.is_none() && std::str::from_utf8(bytes).is_err() {
+            error = Some(format!("UnicodeDecodeError: line {number} is not UTF-8"));
+        }
+    });
+    error
+}
+
 /// What the clients read: the whole chain, and the file alone (its own reading within the
 /// chain, or a reading of its own when the chain does not reach it).
 struct Read {
@@ -249,7 +266,15 @@ pub fn review(
     let files = chain_for(file, env, platform);
     let read = read(&files, file, &groups, &open, home);
     let strict = strict_ini_error(doc, edited);
-    let clients = clients::outcomes(&read.chain, &read.alone, strict.as_deref());
+    let not_utf8 = not_utf8_error(doc, edited);
+    let clients = clients::outcomes(
+        &read.chain,
+        &read.alone,
+        clients::Refusals {
+            strict_ini: strict.as_deref(),
+            not_utf8: not_utf8.as_deref(),
+        },
+    );
     let overrides = overrides(file, &read.chain, settings, target);
     let blocked = blockers(file, &read.chain, settings, target);
     let abs = chain::fsio::absolute(file);

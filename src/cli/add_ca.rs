@@ -391,6 +391,13 @@ fn print_text(p: &Proposal) -> Result<(), Stop> {
         }
     }
     s.push_str("\nWhat each client will do with the result:\n");
+    let width = p
+        .review
+        .clients
+        .iter()
+        .map(|o| o.client.chars().count())
+        .max()
+        .unwrap_or(0);
     for o in &p.review.clients {
         let mark = match o.level {
             Level::Verified => ui::good("ok  "),
@@ -398,7 +405,7 @@ fn print_text(p: &Proposal) -> Result<(), Stop> {
             Level::Broken => ui::error("FAIL"),
         };
         let summary = sanitize(o.summary.as_bytes());
-        s.push_str(&format!("  {mark}  {:<17} {summary}\n", o.client));
+        s.push_str(&format!("  {mark}  {:<width$}  {summary}\n", o.client));
     }
     if !p.warnings.is_empty() {
         s.push('\n');

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 pub use booleans::Booleans;
 pub use names::{group, is_secret, opt};
-pub use outcome::{Level, Outcome, outcomes};
+pub use outcome::{Level, Outcome, Refusals, outcomes};
 pub use programs::{Program, Vendor};
 pub use settings::{Mode, Setting, Target};
 
@@ -36,8 +36,11 @@ pub enum Family {
     ConnectorC,
     /// PyMySQL given the file with `read_default_file`.
     Pymysql,
-    /// mysql-connector-python given the file with `option_files`.
+    /// mysql-connector-python given the file with `option_files`, in pure Python mode.
     ConnectorPython,
+    /// mysql-connector-python given the file with `option_files`, with its C extension (Oracle's
+    /// libmysqlclient underneath): verifying the CA does not make it insist on TLS.
+    ConnectorPythonCext,
 }
 
 /// Which files a family reads.
@@ -71,8 +74,11 @@ pub enum TlsModel {
     ConnectorC,
     /// Any TLS option turns TLS on and `ssl-ca` verifies chain and host (PyMySQL).
     AnyTlsOption,
-    /// `ssl-verify-cert` and `ssl-verify-identity` decide (Connector/Python).
-    VerifyFlags,
+    /// `ssl-verify-cert` and `ssl-verify-identity` decide (Connector/Python); `ssl-ca` alone
+    /// verifies nothing. `cert_requires_tls`: `ssl-verify-cert` alone makes it refuse a server
+    /// without TLS (pure mode; the C extension then falls back to plaintext, and only
+    /// `ssl-verify-identity` makes it insist).
+    VerifyFlags { cert_requires_tls: bool },
 }
 
 /// One family's facts.
@@ -100,6 +106,8 @@ pub struct Profile {
     pub warns_on_loose: bool,
     /// Refuses a file with repeated groups or keys, or an option before any group.
     pub strict_ini: bool,
+    /// Decodes the file as UTF-8 and refuses it when that fails.
+    pub utf8_only: bool,
     pub tls: TlsModel,
 }
 
@@ -128,6 +136,7 @@ const fn mariadb_cli(family: Family, label: &'static str, verify_default: bool) 
         vendor: Some(Vendor::Mariadb),
         warns_on_loose: true,
         strict_ini: false,
+        utf8_only: false,
         tls: TlsModel::VerifyServerCert { verify_default },
     }
 }
@@ -147,6 +156,7 @@ pub const PROFILES: &[Profile] = &[
         vendor: Some(Vendor::Mysql),
         warns_on_loose: false,
         strict_ini: false,
+        utf8_only: false,
         tls: TlsModel::SslMode,
     },
     mariadb_cli(Family::MariadbCli113, "MariaDB ≤ 11.3", false),
@@ -164,6 +174,7 @@ pub const PROFILES: &[Profile] = &[
         vendor: None,
         warns_on_loose: false,
         strict_ini: false,
+        utf8_only: false,
         tls: TlsModel::ConnectorC,
     },
     Profile {
@@ -179,11 +190,19 @@ pub const PROFILES: &[Profile] = &[
         vendor: None,
         warns_on_loose: false,
         strict_ini: true,
+        utf8_only: false,
         tls: TlsModel::AnyTlsOption,
     },
+    connector_python(Family::ConnectorPython, "Connector/Python pure", true),
+    connector_python(Family::ConnectorPythonCext, "Connector/Python C ext", false),
+];
+
+/// mysql-connector-python: its two modes read the file alike and differ in what
+/// `ssl-verify-cert` enforces.
+const fn connector_python(family: Family, label: &'static str, cert_requires_tls: bool) -> Profile {
     Profile {
-        family: Family::ConnectorPython,
-        label: "Connector/Python",
+        family,
+        label,
         groups: &[group::CLIENT, group::CONNECTOR_PYTHON],
         reads: Reads::OneFile,
         prefixes: false,
@@ -194,9 +213,10 @@ pub const PROFILES: &[Profile] = &[
         vendor: None,
         warns_on_loose: false,
         strict_ini: false,
-        tls: TlsModel::VerifyFlags,
-    },
-];
+        utf8_only: true,
+        tls: TlsModel::VerifyFlags { cert_requires_tls },
+    }
+}
 
 impl Family {
     pub fn profile(self) -> &'static Profile {

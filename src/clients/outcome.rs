@@ -88,10 +88,19 @@ fn on(b: Booleans, o: Option<&Opt>) -> Option<bool> {
     o.and_then(|o| b.read(&o.name, o.value.as_deref()))
 }
 
+/// Why a reader that parses the edited file alone would refuse it, if it would.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Refusals<'a> {
+    /// A strict INI parser's error (PyMySQL's configparser).
+    pub strict_ini: Option<&'a str>,
+    /// Where the file stops being UTF-8 (Connector/Python decodes it as UTF-8).
+    pub not_utf8: Option<&'a str>,
+}
+
 /// The table: `chain` is what the command-line clients read (all files, in order); `file` is
-/// the edited file alone (what PyMySQL and Connector/Python read when given it);
-/// `strict_ini_error` is why a strict INI parser would refuse the file, if it would.
-pub fn outcomes(chain: &[Opt], file: &[Opt], strict_ini_error: Option<&str>) -> Vec<Outcome> {
+/// the edited file alone (what PyMySQL and Connector/Python read when given it); `refusals`
+/// why a reader of the file alone would refuse it.
+pub fn outcomes(chain: &[Opt], file: &[Opt], refusals: Refusals<'_>) -> Vec<Outcome> {
     PROFILES
         .iter()
         .map(|p| {
@@ -99,13 +108,13 @@ pub fn outcomes(chain: &[Opt], file: &[Opt], strict_ini_error: Option<&str>) -> 
                 Reads::Chain => chain,
                 Reads::OneFile => file,
             };
-            outcome(p, opts, strict_ini_error)
+            outcome(p, opts, refusals)
         })
         .collect()
 }
 
 /// One family's row.
-pub fn outcome(p: &Profile, opts: &[Opt], strict_ini_error: Option<&str>) -> Outcome {
+pub fn outcome(p: &Profile, opts: &[Opt], refusals: Refusals<'_>) -> Outcome {
     let row = |level, summary: String| Outcome {
         client: p.label,
         family: p.family,
@@ -113,7 +122,12 @@ pub fn outcome(p: &Profile, opts: &[Opt], strict_ini_error: Option<&str>) -> Out
         summary,
     };
     if p.strict_ini
-        && let Some(e) = strict_ini_error
+        && let Some(e) = refusals.strict_ini
+    {
+        return row(Level::Broken, format!("refuses the file: {e}"));
+    }
+    if p.utf8_only
+        && let Some(e) = refusals.not_utf8
     {
         return row(Level::Broken, format!("refuses the file: {e}"));
     }
@@ -157,10 +171,12 @@ fn judge(p: &Profile, visible: &[&Opt]) -> (Level, String, Strength) {
         }
         TlsModel::ConnectorC => connector_c(p.booleans, visible),
         TlsModel::AnyTlsOption => any_tls_option(visible),
-        TlsModel::VerifyFlags => verify_flags(p.booleans, visible),
+        TlsModel::VerifyFlags { cert_requires_tls } => {
+            verify_flags(p.booleans, visible, cert_requires_tls)
+        }
     };
     // Every model but Connector/Python's loads the folder beside the CA file.
-    strength.capath = p.tls != TlsModel::VerifyFlags
+    strength.capath = !matches!(p.tls, TlsModel::VerifyFlags { .. })
         && strength.ca.is_some()
         && last_plain(visible, opt::SSL_CAPATH).is_some();
     (level, summary, strength)
@@ -334,7 +350,7 @@ fn any_tls_option(opts: &[&Opt]) -> (Level, String, Strength) {
     (level, text.into(), strength)
 }
 
-fn verify_flags(b: Booleans, opts: &[&Opt]) -> (Level, String, Strength) {
+fn verify_flags(b: Booleans, opts: &[&Opt], cert_requires_tls: bool) -> (Level, String, Strength) {
     let truthy = |n: &str| on(b, last(opts, n)) == Some(true);
     let ca = last(opts, opt::SSL_CA);
     let (level, text, strength) = match (
@@ -347,19 +363,24 @@ fn verify_flags(b: Booleans, opts: &[&Opt]) -> (Level, String, Strength) {
             VERIFIED_HOST,
             Strength::new(2, true).with_ca(ca),
         ),
-        (true, true, false) => (
+        (true, true, false) if cert_requires_tls => (
             Level::Verified,
             VERIFIED_NO_HOST,
             Strength::new(2, false).with_ca(ca),
         ),
+        (true, true, false) => (
+            Level::Weak,
+            "CA verified, TLS not enforced (plaintext fallback), host name not checked",
+            Strength::new(1, false).with_ca(ca),
+        ),
         (true, false, _) => (
             Level::Weak,
-            "CA given but not verified: needs ssl-verify-cert=True in [connector_python]",
+            "TLS if the server offers it, not verified: ssl-ca is ignored without ssl-verify-cert=True in [connector_python]",
             Strength::new(1, false),
         ),
         (false, _, _) => (
             Level::Weak,
-            "no verification unless the application asks for it",
+            "TLS if the server offers it, not verified (no ssl-ca)",
             Strength::new(1, false),
         ),
     };
@@ -391,25 +412,28 @@ mod tests {
     }
 
     fn table(o: &[Opt]) -> Vec<(Family, Level)> {
-        outcomes(o, o, None)
+        outcomes(o, o, Refusals::default())
             .into_iter()
             .map(|x| (x.family, x.level))
             .collect()
     }
 
     fn row(o: &[Opt], f: Family) -> Outcome {
-        outcomes(o, o, None)
+        outcomes(o, o, Refusals::default())
             .into_iter()
             .find(|x| x.family == f)
             .unwrap()
     }
 
     #[test]
-    fn the_mixed_block_verifies_everywhere_but_connector_python() {
+    fn the_mixed_block_verifies_everywhere() {
         let o = opts(&[
             ("client", "ssl-ca", Some("/ca.pem")),
             ("client", "loose-ssl-mode", Some("VERIFY_IDENTITY")),
             ("client-mariadb", "ssl-verify-server-cert", Some("1")),
+            ("connector_python", "ssl-ca", Some("/ca.pem")),
+            ("connector_python", "ssl-verify-cert", Some("True")),
+            ("connector_python", "ssl-verify-identity", Some("True")),
         ]);
         assert_eq!(
             table(&o),
@@ -419,9 +443,69 @@ mod tests {
                 (Family::MariadbCli114, Level::Verified),
                 (Family::ConnectorC, Level::Verified),
                 (Family::Pymysql, Level::Verified),
-                (Family::ConnectorPython, Level::Weak),
+                (Family::ConnectorPython, Level::Verified),
+                (Family::ConnectorPythonCext, Level::Verified),
             ]
         );
+    }
+
+    #[test]
+    fn connector_python_ignores_ssl_ca_without_ssl_verify_cert() {
+        let o = opts(&[
+            ("client", "ssl-ca", Some("/ca.pem")),
+            ("client", "loose-ssl-mode", Some("VERIFY_IDENTITY")),
+        ]);
+        for f in [Family::ConnectorPython, Family::ConnectorPythonCext] {
+            let r = row(&o, f);
+            assert_eq!(r.level, Level::Weak, "{f:?}");
+            assert!(r.summary.contains("not verified"), "{f:?}: {}", r.summary);
+        }
+    }
+
+    #[test]
+    fn with_ssl_verify_cert_alone_only_pure_connector_python_insists_on_tls() {
+        let o = opts(&[
+            ("client", "ssl-ca", Some("/ca.pem")),
+            ("connector_python", "ssl-verify-cert", Some("True")),
+        ]);
+        let pure = row(&o, Family::ConnectorPython);
+        assert_eq!(pure.level, Level::Verified);
+        assert_eq!(pure.summary, VERIFIED_NO_HOST);
+        let cext = row(&o, Family::ConnectorPythonCext);
+        assert_eq!(cext.level, Level::Weak);
+        assert!(
+            cext.summary.contains("plaintext fallback"),
+            "{}",
+            cext.summary
+        );
+        // `False` is off for a Python literal.
+        let off = opts(&[
+            ("client", "ssl-ca", Some("/ca.pem")),
+            ("connector_python", "ssl-verify-cert", Some("False")),
+        ]);
+        assert_eq!(row(&off, Family::ConnectorPython).level, Level::Weak);
+    }
+
+    #[test]
+    fn connector_python_refuses_a_file_that_is_not_utf8_and_the_others_do_not_care() {
+        let o = opts(&[("client", "ssl-ca", Some("/ca.pem"))]);
+        let refusals = Refusals {
+            strict_ini: None,
+            not_utf8: Some("UnicodeDecodeError: line 1 is not UTF-8"),
+        };
+        for r in outcomes(&o, &o, refusals) {
+            let refused = matches!(
+                r.family,
+                Family::ConnectorPython | Family::ConnectorPythonCext
+            );
+            assert_eq!(r.level == Level::Broken, refused, "{:?}", r.family);
+            if refused {
+                assert_eq!(
+                    r.summary,
+                    "refuses the file: UnicodeDecodeError: line 1 is not UTF-8"
+                );
+            }
+        }
     }
 
     #[test]

@@ -8,6 +8,10 @@ use crate::optfile::OptionName;
 /// How the mixed target writes `ssl-mode`: MySQL reads it, MariaDB warns and goes on.
 pub const LOOSE_SSL_MODE: &str = "loose-ssl-mode";
 
+/// How the lines for Connector/Python write "on": it reads a value as a Python literal, and
+/// wants a `bool` for its `ssl-verify-*` switches (`1` would be an `int`).
+pub const PYTHON_TRUE: &str = "True";
+
 /// The verification mode `add-ca` sets up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -152,6 +156,19 @@ pub fn settings(target: Target, mode: Mode, ca_path: &[u8], group: Option<&str>)
             if mode == Mode::VerifyIdentity {
                 out.push(verify(group::CLIENT_MARIADB));
             }
+            // mysql-connector-python ignores `ssl-mode` and verifies nothing unless told so in
+            // its own group (which only it reads).
+            let python = |name: &'static str| Setting {
+                group: group::CONNECTOR_PYTHON.to_string(),
+                name,
+                canonical: name,
+                value: PYTHON_TRUE.as_bytes().to_vec(),
+            };
+            out.push(ca(group::CONNECTOR_PYTHON.to_string()));
+            out.push(python(opt::SSL_VERIFY_CERT));
+            if mode == Mode::VerifyIdentity {
+                out.push(python(opt::SSL_VERIFY_IDENTITY));
+            }
         }
     }
     out
@@ -235,6 +252,10 @@ impl Setting {
                         && Booleans::GetOpt.is_on(name, value)
                         && Booleans::Atoi.read(name, value) != Some(false))
             }
+            // Connector/Python reads a Python literal: `False`, `0`, empty are off.
+            opt::SSL_VERIFY_CERT | opt::SSL_VERIFY_IDENTITY => {
+                name.is(self.canonical) && !Booleans::PythonLiteral.is_on(name, value)
+            }
             _ => false,
         }
     }
@@ -258,11 +279,56 @@ mod tests {
             [
                 ("client", "ssl-ca"),
                 ("client", "loose-ssl-mode"),
-                ("client-mariadb", "ssl-verify-server-cert")
+                ("client-mariadb", "ssl-verify-server-cert"),
+                ("connector_python", "ssl-ca"),
+                ("connector_python", "ssl-verify-cert"),
+                ("connector_python", "ssl-verify-identity"),
             ]
         );
         let ca_only = settings(Target::Mixed, Mode::VerifyCa, b"/ca.pem", None);
-        assert_eq!(ca_only.len(), 2);
+        let lines: Vec<_> = ca_only
+            .iter()
+            .map(|s| (s.group.as_str(), s.name, s.value.as_slice()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("client", "ssl-ca", &b"/ca.pem"[..]),
+                ("client", "loose-ssl-mode", b"VERIFY_CA"),
+                ("connector_python", "ssl-ca", b"/ca.pem"),
+                ("connector_python", "ssl-verify-cert", b"True"),
+            ]
+        );
+    }
+
+    #[test]
+    fn only_mixed_writes_the_connector_python_group() {
+        for target in [Target::Mysql, Target::Mariadb] {
+            for mode in [Mode::VerifyCa, Mode::VerifyIdentity] {
+                assert!(
+                    settings(target, mode, b"/ca.pem", None)
+                        .iter()
+                        .all(|s| s.group != "connector_python"),
+                    "{target:?} {mode:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_false_python_literal_contradicts_the_connector_python_switches() {
+        let s = &settings(Target::Mixed, Mode::VerifyIdentity, b"/ca.pem", None)[5];
+        assert_eq!(s.name, "ssl-verify-identity");
+        assert!(s.is_satisfied_by(&n("ssl_verify_identity"), Some(b"True")));
+        assert!(!s.is_satisfied_by(&n("ssl-verify-identity"), Some(b"1")));
+        for v in ["False", "0", ""] {
+            assert!(
+                s.is_contradicted_by(&n("ssl-verify-identity"), Some(v.as_bytes())),
+                "{v}"
+            );
+        }
+        assert!(!s.is_contradicted_by(&n("ssl-verify-identity"), Some(b"True")));
+        assert!(!s.is_contradicted_by(&n("ssl-verify-cert"), Some(b"False")));
     }
 
     #[test]

@@ -101,6 +101,67 @@ pub fn pymysql_python() -> PathBuf {
     }
 }
 
+/// A Python that can `import mysql.connector` (mysql-connector-python): $MYCNF_TEST_PYTHON,
+/// else the project's .venv (which scripts/test creates).
+fn find_connector_python() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("MYCNF_TEST_PYTHON").map(PathBuf::from),
+        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python")),
+    ];
+    candidates.into_iter().flatten().find(|p| {
+        Command::new(p)
+            .args(["-c", "import mysql.connector"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+/// The Python with mysql-connector-python; fails the test when there is none.
+#[track_caller]
+pub fn connector_python() -> PathBuf {
+    match find_connector_python() {
+        Some(p) => p,
+        None => missing(
+            "mysql-connector-python",
+            "set MYCNF_TEST_PYTHON to a Python that can `import mysql.connector` (scripts/test creates .venv)",
+        ),
+    }
+}
+
+/// The `LD_PRELOAD` value that lets mysql-connector-python's C extension load under `py`: the
+/// wheel's own OpenSSL (`mysql/vendor/libcrypto.so.3`, `libssl.so.3`), which the extension is
+/// linked against and which may be newer than the OpenSSL this Python was built with (then
+/// `import _mysql_connector` fails and `connect()` quietly runs in pure mode).
+pub fn connector_python_cext_preload(py: &Path) -> Option<String> {
+    let out = Command::new(py)
+        .args([
+            "-c",
+            "import mysql, os; print(os.path.join(os.path.dirname(mysql.__file__), 'vendor'))",
+        ])
+        .output()
+        .ok()?;
+    let vendor = PathBuf::from(String::from_utf8(out.stdout).ok()?.trim());
+    let libs = ["libcrypto.so.3", "libssl.so.3"].map(|l| vendor.join(l));
+    libs.iter().all(|l| l.is_file()).then(|| {
+        libs.iter()
+            .map(|l| l.display().to_string())
+            .collect::<Vec<_>>()
+            .join(":")
+    })
+}
+
+fn has_connector_python_cext() -> bool {
+    find_connector_python().is_some_and(|py| {
+        let mut cmd = Command::new(&py);
+        if let Some(preload) = connector_python_cext_preload(&py) {
+            cmd.env("LD_PRELOAD", preload);
+        }
+        cmd.args(["-c", "import mysql.connector as m; assert m.HAVE_CEXT"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
 /// Every tool some ignored test needs, with what provides it, and whether it is here.
 pub fn tools() -> Vec<(&'static str, &'static str, bool)> {
     let programs = [
@@ -139,6 +200,16 @@ pub fn tools() -> Vec<(&'static str, &'static str, bool)> {
         "PyMySQL",
         "$MYCNF_TEST_PYTHON or .venv (scripts/test)",
         find_pymysql().is_some(),
+    ));
+    v.push((
+        "mysql-connector-python",
+        "$MYCNF_TEST_PYTHON or .venv (scripts/test)",
+        find_connector_python().is_some(),
+    ));
+    v.push((
+        "mysql-connector-python's C extension",
+        "the mysql-connector-python wheel (scripts/test)",
+        has_connector_python_cext(),
     ));
     v.push((
         "MySQLdb on MariaDB Connector/C",
