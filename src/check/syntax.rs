@@ -134,7 +134,18 @@ impl<'a> FileCheck<'a> {
             );
         }
         match self.headers.get(name) {
-            Some(&first) => self.push(Some((first, "first block")), "MC401", Severity::Warning, || format!("group [{}] appears again: PyMySQL refuses a file with a repeated group", shown()), "merge the blocks into one"),
+            Some(&first) => self.push(
+                Some((first, "first block")),
+                "MC401",
+                Severity::Warning,
+                || {
+                    format!(
+                        "group [{}] appears again: PyMySQL refuses a file with a repeated group",
+                        shown()
+                    )
+                },
+                "merge the blocks into one",
+            ),
             None => {
                 self.headers.insert(name.to_vec(), self.n);
             }
