@@ -302,12 +302,10 @@ fn fatal_reading(path: &Path, doc: &Document, home: Option<&Path>) -> Option<Fin
         .lossy()
         .trim_start_matches("error: ")
         .to_string();
+    // The lines already show the other fatal errors (refused_lines): only an unreadable
+    // folder, or a message no line explains, comes here.
     let (code, hint) = match notice {
         Notice::CantReadDir { .. } => ("MC106", "create the folder, or remove or correct the line"),
-        Notice::WrongGroup { .. } => ("MC102", "close the group header with `]`"),
-        Notice::OptionWithoutGroup { .. } => {
-            ("MC101", "put a group header such as [client] above it")
-        }
         _ => ("MC107", "fix the line the reader names"),
     };
     Some(match notice.location() {
