@@ -7,6 +7,7 @@
 //! its tests.
 
 pub mod booleans;
+pub mod doc;
 pub mod names;
 pub mod outcome;
 pub mod programs;
