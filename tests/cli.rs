@@ -87,6 +87,36 @@ fn completions_are_generated_for_every_shell() {
     }
 }
 
+/// The bash script completes commands, and each command's own options (a hyphen in the
+/// program's name once broke the latter).
+#[test]
+fn bash_completion_completes_commands_and_each_commands_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("mycnf-secure.bash");
+    std::fs::write(&script, run(&["completions", "bash"]).stdout).unwrap();
+    let complete = |words: &str, cword: usize| {
+        let text = format!(
+            "source '{}'\n\
+             f=$(complete -p mycnf-secure | sed -E 's/.*-F ([^ ]+).*/\\1/')\n\
+             COMP_WORDS=({words}); COMP_CWORD={cword}\n\
+             \"$f\" mycnf-secure \"${{COMP_WORDS[$COMP_CWORD]}}\" \"${{COMP_WORDS[$COMP_CWORD-1]}}\"\n\
+             printf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
+            script.display()
+        );
+        let out = std::process::Command::new("bash")
+            .args(["--norc", "-c", &text])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let commands = complete("mycnf-secure ad", 1);
+    assert_eq!(commands.trim(), "add-ca");
+    let add_ca = complete("mycnf-secure add-ca --mo", 2);
+    assert_eq!(add_ca.trim(), "--mode");
+    let check = complete("mycnf-secure check --str", 2);
+    assert_eq!(check.trim(), "--strict");
+}
+
 #[test]
 fn colour_only_when_asked_or_on_a_terminal() {
     let args = ["inspect-ca", "fixtures/certs/demo-server.pem"];

@@ -7,6 +7,7 @@
 //! It never prints.
 
 mod posture;
+pub mod rules;
 mod syntax;
 
 use std::collections::HashSet;

@@ -386,6 +386,9 @@ where
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut cmd, "mycnf-secure", &mut out);
+            if shell == clap_complete::Shell::Bash {
+                out = bash_states_fixed(&out);
+            }
             match output::emit(&out) {
                 Ok(()) => Exit::Success,
                 Err(e) => e,
@@ -402,6 +405,17 @@ where
             }
         },
     }
+}
+
+/// clap_complete's bash script for a program whose name has a hyphen names each subcommand's
+/// state one way where it is reached (`mycnf__secure__subcmd__add__subcmd__ca`) and another
+/// where it is matched (`mycnf__subcmd__secure__subcmd__add__subcmd__ca`), so no subcommand's
+/// options ever complete (clap-rs/clap#6421, open in clap_complete 4.6.12). The matched spelling
+/// is made the reached one.
+fn bash_states_fixed(script: &[u8]) -> Vec<u8> {
+    String::from_utf8_lossy(script)
+        .replace("mycnf__subcmd__secure__", "mycnf__secure__")
+        .into_bytes()
 }
 
 /// The man pages, from the same definitions as `--help`: `mycnf-secure.1` and
