@@ -709,9 +709,9 @@ fn four_servers() -> FourServers {
 
 /// How one client of the proof is run on an option file.
 enum Runner {
-    /// A MariaDB program, given the file with `--defaults-file` (as the other tests here), and
-    /// the arguments that make it print its own session's `Ssl_version`.
-    Mariadb(&'static str, &'static [&'static str]),
+    /// A client program (MariaDB's, mycli), given the file with `--defaults-file` (as the other
+    /// tests here), and the arguments that make it print its own session's `Ssl_version`.
+    Program(PathBuf, &'static [&'static str]),
     /// A driver script in tests/clients/: the interpreter, the script and its first arguments,
     /// and the environment it needs.
     Script {
@@ -832,17 +832,17 @@ fn drivers() -> Vec<Driver> {
         d(
             "mariadb",
             "mariadb_cli113",
-            Runner::Mariadb("mariadb", status),
+            Runner::Program(client_program("mariadb"), status),
         ),
         d(
             "mariadb-dump",
             "mariadb_cli113",
-            Runner::Mariadb("mariadb-dump", dump),
+            Runner::Program(client_program("mariadb-dump"), dump),
         ),
         d(
             "mariadb-admin",
             "mariadb_cli113",
-            Runner::Mariadb("mariadb-admin", admin),
+            Runner::Program(client_program("mariadb-admin"), admin),
         ),
         d(
             "python3-mysqldb",
@@ -917,6 +917,32 @@ fn drivers() -> Vec<Driver> {
             ),
         ),
         d(
+            "mycli",
+            "mycli",
+            Runner::Program(
+                common::find_mycli().unwrap_or_else(|| {
+                    common::missing("mycli 1.x", "scripts/test installs it in .venv-mycli")
+                }),
+                // No ~/.myclirc of the test's (mycli writes a default one in HOME).
+                &["-e", "SHOW STATUS LIKE 'Ssl_version'"],
+            ),
+        ),
+        d(
+            "php-mysqli",
+            "php_mysqlnd",
+            Runner::Script {
+                interpreter: common::find_php_with_mysqli()
+                    .unwrap_or_else(|| common::missing("PHP mysqli", "install php-cli php-mysql")),
+                // Were the file ignored, no local server is reached by accident.
+                args: vec![
+                    "-d".into(),
+                    "mysqli.default_socket=/nonexistent/mycnf-secure-test.sock".into(),
+                    script("connect.php"),
+                ],
+                env: vec![],
+            },
+        ),
+        d(
             "libmysqlclient",
             "libmysqlclient",
             python(
@@ -932,8 +958,8 @@ fn drivers() -> Vec<Driver> {
 fn run_driver(driver: &Driver, file: &Path) -> Result<Did, String> {
     let home = file.parent().unwrap();
     match &driver.runner {
-        Runner::Mariadb(program, args) => {
-            let out = common::clean_command(&client_program(program), home)
+        Runner::Program(program, args) => {
+            let out = common::clean_command(program, home)
                 .arg(format!("--defaults-file={}", file.display()))
                 .args(*args)
                 .stdin(Stdio::null())
@@ -945,7 +971,8 @@ fn run_driver(driver: &Driver, file: &Path) -> Result<Did, String> {
                 let stderr = String::from_utf8_lossy(&out.stderr);
                 let error = stderr
                     .lines()
-                    .find(|l| !l.starts_with("Warning:"))
+                    .chain(stdout.lines())
+                    .find(|l| !l.starts_with("Warning:") && !l.trim().is_empty())
                     .unwrap_or("no error message");
                 return Ok(Did::Refused(error.to_string()));
             }

@@ -198,6 +198,29 @@ pub fn find_ruby_with_mysql2() -> Option<PathBuf> {
     succeeds(Command::new(&ruby).args(["-e", "require 'mysql2'"])).then_some(ruby)
 }
 
+/// PHP with mysqli (php-cli php-mysql).
+pub fn find_php_with_mysqli() -> Option<PathBuf> {
+    let php = find_program("php")?;
+    succeeds(Command::new(&php).args(["-r", "exit(function_exists('mysqli_init') ? 0 : 1);"]))
+        .then_some(php)
+}
+
+/// mycli 1.x (the last that reads MySQL option files): $MYCNF_TEST_MYCLI, else the
+/// project's .venv-mycli (which scripts/test creates; mycli pins an older PyMySQL, so it has a
+/// venv of its own).
+pub fn find_mycli() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("MYCNF_TEST_MYCLI").map(PathBuf::from),
+        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv-mycli/bin/mycli")),
+    ];
+    candidates.into_iter().flatten().find(|p| {
+        Command::new(p)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success() && o.stdout.starts_with(b"mycli, version 1."))
+    })
+}
+
 fn succeeds(cmd: &mut Command) -> bool {
     cmd.output().is_ok_and(|o| o.status.success())
 }
@@ -248,6 +271,12 @@ pub fn client_interpreters() -> Vec<(&'static str, &'static str, Option<PathBuf>
             "pip aiomysql in .venv (scripts/test)",
             find_venv_python_with("aiomysql"),
         ),
+        (
+            "mycli 1.x",
+            "pip mycli<2 in .venv-mycli (scripts/test)",
+            find_mycli(),
+        ),
+        ("PHP mysqli", "php-cli php-mysql", find_php_with_mysqli()),
     ]
 }
 
