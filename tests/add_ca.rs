@@ -799,7 +799,27 @@ fn json_output_has_the_documented_fields() {
     }
     assert_eq!(j["schema"], "mycnf-secure/add-ca/v1");
     assert_eq!(j["applied"], false);
-    assert_eq!(j["clients"].as_array().unwrap().len(), 7);
+    let rows = j["clients"].as_array().unwrap();
+    assert_eq!(rows.len(), mycnf_secure::clients::PROFILES.len());
+    for row in rows {
+        for key in [
+            "client",
+            "family",
+            "level",
+            "summary",
+            "tls",
+            "ca_verified",
+            "host_checked",
+        ] {
+            assert!(row.get(key).is_some(), "row {row} misses {key}");
+        }
+    }
+    let pymysql = rows.iter().find(|r| r["family"] == "pymysql").unwrap();
+    assert_eq!(pymysql["tls"], "required");
+    assert_eq!(pymysql["ca_verified"], true);
+    let php = rows.iter().find(|r| r["family"] == "php_mysqlnd").unwrap();
+    assert_eq!(php["level"], "unaffected");
+    assert_eq!(php["tls"], Value::Null);
     let commented: Vec<&Value> = j["changes"]
         .as_array()
         .unwrap()

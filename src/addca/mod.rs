@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::apply::{self, WriteError};
 use crate::cert::CaReport;
 use crate::chain::{GroupSet, fsio};
-use crate::clients::{self, Family, Level, Mode, Target};
+use crate::clients::{self, Mode, Target, TlsUse};
 use crate::context::Context;
 use crate::diagnostic::{Finding, Severity};
 use crate::optfile::{Document, Invalid, LineKind};
@@ -365,21 +365,26 @@ fn warnings(p: &Proposal) -> Vec<String> {
             .lossy()
             .into_owned()
     }));
-    let old_mariadb_weak = p
-        .review
-        .clients
-        .iter()
-        .any(|o| o.family == Family::MariadbCli113 && o.level == Level::Weak);
-    if p.mode() == Mode::VerifyCa && p.target != Target::Mysql && old_mariadb_weak {
-        // Only the mixed target writes Connector/Python's lines.
-        let who = if p.target == Target::Mixed {
-            "MariaDB ≤ 11.3, Connector/C 3.3 clients and Connector/Python's C extension"
-        } else {
-            "MariaDB ≤ 11.3 and Connector/C 3.3 clients"
-        };
-        out.push(format!(
-            "with VERIFY_CA, {who} verify the CA but fall back to plaintext when the server offers no TLS; --mode VERIFY_IDENTITY makes them insist on TLS (the server's certificate must then name the host you connect to)"
-        ));
+    if p.mode() == Mode::VerifyCa {
+        // The families that verify the CA but fall back to plaintext, and that the host-name
+        // mode makes insist on TLS.
+        let who: Vec<&str> = p
+            .review
+            .clients
+            .iter()
+            .filter(|o| {
+                o.tls == Some(TlsUse::IfOffered)
+                    && o.ca_verified == Some(true)
+                    && clients::insists_with_identity(o.family)
+            })
+            .map(|o| o.client)
+            .collect();
+        if !who.is_empty() {
+            out.push(format!(
+                "with VERIFY_CA, {} verify the CA but fall back to plaintext when the server offers no TLS; --mode VERIFY_IDENTITY makes them insist on TLS (the server's certificate must then name the host you connect to)",
+                clients::and_list(&who)
+            ));
+        }
     }
     out
 }

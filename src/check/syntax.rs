@@ -1,5 +1,5 @@
 //! Per-file rules: what the reader rejects or misreads, permissions, and duplicates that the
-//! strict INI readers (PyMySQL, Connector/Python) refuse.
+//! strict INI readers (PyMySQL and its forks) and the UTF-8 readers refuse.
 
 use std::path::Path;
 use std::rc::Rc;
@@ -22,6 +22,8 @@ struct FileCheck<'a> {
     n: usize,
     raw: &'a [u8],
     has_bom: bool,
+    /// Whether a line that is not UTF-8 was reported (once a file).
+    not_utf8: bool,
     headers: HashMap<Vec<u8>, usize>,
     /// The keys of the current block (lower case).
     keys: HashMap<Vec<u8>, usize>,
@@ -72,6 +74,21 @@ impl<'a> FileCheck<'a> {
         }
         if let LineKind::Invalid(why) = line.kind {
             self.invalid(why);
+        }
+        if !self.not_utf8 && std::str::from_utf8(line.raw).is_err() {
+            self.not_utf8 = true;
+            self.push(
+                None,
+                "MC404",
+                Severity::Warning,
+                || {
+                    format!(
+                        "this line is not UTF-8: {} decode the file as UTF-8 and refuse it when given it",
+                        clients::names_of(|p| p.utf8_only)
+                    )
+                },
+                "save the file as UTF-8",
+            );
         }
         if let Entry::Option(o) = &line.entry {
             self.password(&line.raw[o.name.clone()]);
@@ -140,8 +157,9 @@ impl<'a> FileCheck<'a> {
                 Severity::Warning,
                 || {
                     format!(
-                        "group [{}] appears again: PyMySQL refuses a file with a repeated group",
-                        shown()
+                        "group [{}] appears again: {} refuse a file with a repeated group",
+                        shown(),
+                        clients::names_of(|p| p.strict_ini)
                     )
                 },
                 "merge the blocks into one",
@@ -255,7 +273,12 @@ impl<'a> FileCheck<'a> {
                     Some((first, "first occurrence")),
                     "MC402",
                     Severity::Warning,
-                    || format!("`{key}` is set twice in this block: PyMySQL refuses the file"),
+                    || {
+                        format!(
+                            "`{key}` is set twice in this block: {} refuse the file",
+                            clients::names_of(|p| p.strict_ini)
+                        )
+                    },
                     "keep one line",
                 );
             }
@@ -346,6 +369,7 @@ pub(crate) fn check_file(path: &Path, bytes: &[u8], sink: &mut Findings, secret:
         n: 0,
         raw: &[],
         has_bom: bytes.starts_with(b"\xEF\xBB\xBF"),
+        not_utf8: false,
         headers: HashMap::default(),
         keys: HashMap::default(),
         key: Vec::new(),

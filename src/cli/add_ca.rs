@@ -403,6 +403,7 @@ fn print_text(p: &Proposal) -> Result<(), Stop> {
             Level::Verified => ui::good("ok  "),
             Level::Weak => ui::warning("weak"),
             Level::Broken => ui::error("FAIL"),
+            Level::Unaffected => ui::dim("n/a "),
         };
         let summary = sanitize(o.summary.as_bytes());
         s.push_str(&format!("  {mark}  {:<width$}  {summary}\n", o.client));

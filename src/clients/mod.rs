@@ -16,13 +16,15 @@ use serde::Serialize;
 
 pub use booleans::Booleans;
 pub use names::{group, is_secret, opt};
-pub use outcome::{Level, Outcome, Refusals, outcomes};
+pub use outcome::{Level, Outcome, Refusals, TlsUse, outcomes};
 pub use programs::{Program, Vendor};
 pub use settings::{Mode, Setting, Target};
 
 use crate::optfile::{Opt, OptionName};
 
-/// A client family: programs or applications that behave alike with an option file.
+/// A client family: programs or applications that behave alike with an option file. One row of
+/// the client table each; a family whose behaviour changed between versions has a row per side
+/// of the change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Family {
@@ -32,15 +34,34 @@ pub enum Family {
     MariadbCli113,
     /// MariaDB's programs from 11.4, which verify the server's certificate by default.
     MariadbCli114,
-    /// Applications on MariaDB Connector/C (mysqlclient on Debian, DBD::MariaDB, …).
+    /// Applications on MariaDB Connector/C 3.3 (python3-mysqldb, mysqlclient, the `mariadb`
+    /// Python module, DBD::MariaDB, DBD::mysql, ruby-mysql2), and the applications that switch
+    /// 3.4's verification default off again (mysqlclient ≥ 2.2, the `mariadb` Python module).
     ConnectorC,
-    /// PyMySQL given the file with `read_default_file`.
+    /// Applications on MariaDB Connector/C 3.4 that keep its default (verification on).
+    ConnectorC34,
+    /// PyMySQL 1.2 and later given the file with `read_default_file`.
     Pymysql,
+    /// PyMySQL before 1.2 (Debian 12's 1.0.2, 1.1.x): TLS options never make it insist on TLS.
+    PymysqlOld,
+    /// asyncmy given the file with `read_default_file`.
+    Asyncmy,
+    /// aiomysql given the file with `read_default_file`: never takes TLS from it.
+    Aiomysql,
+    /// mycli 1.x, the last versions that read `~/.my.cnf`: TLS from the file is ignored.
+    Mycli,
     /// mysql-connector-python given the file with `option_files`, in pure Python mode.
     ConnectorPython,
     /// mysql-connector-python given the file with `option_files`, with its C extension (Oracle's
     /// libmysqlclient underneath): verifying the CA does not make it insist on TLS.
     ConnectorPythonCext,
+    /// Applications on Oracle's libmysqlclient: `ssl-ca` verifies the CA, but no option file
+    /// line makes them insist on TLS or check the host name.
+    Libmysqlclient,
+    /// PHP's mysqli and PDO_MySQL (mysqlnd): no option files at all.
+    PhpMysqlnd,
+    /// Node.js drivers (mysql, mysql2, mariadb): no option files at all.
+    Node,
 }
 
 /// Which files a family reads.
@@ -70,15 +91,26 @@ pub enum TlsModel {
     /// chain; `skip-ssl`/`ssl=0` switch TLS off (MariaDB programs). `verify_default`: on
     /// without the option (11.4 and later).
     VerifyServerCert { verify_default: bool },
-    /// As [`TlsModel::VerifyServerCert`], for the library, whose default changed in 3.4.
-    ConnectorC,
-    /// Any TLS option turns TLS on and `ssl-ca` verifies chain and host (PyMySQL).
-    AnyTlsOption,
+    /// As [`TlsModel::VerifyServerCert`], for the library (no `--ssl` switch); `verify_default`:
+    /// verification on without the option (3.4 and later).
+    ConnectorC { verify_default: bool },
+    /// A TLS option in `[client]` (`ssl-ca`, `ssl-cert`, …) turns TLS on, and a CA verifies
+    /// chain and host name (PyMySQL and its forks). `enforces`: TLS options make it refuse a
+    /// server without TLS; `prefers`: without any it still uses TLS when offered (unverified).
+    AnyTlsOption { enforces: bool, prefers: bool },
     /// `ssl-verify-cert` and `ssl-verify-identity` decide (Connector/Python); `ssl-ca` alone
     /// verifies nothing. `cert_requires_tls`: `ssl-verify-cert` alone makes it refuse a server
     /// without TLS (pure mode; the C extension then falls back to plaintext, and only
     /// `ssl-verify-identity` makes it insist).
     VerifyFlags { cert_requires_tls: bool },
+    /// `ssl-ca` verifies the CA; no option-file line enforces TLS or the host name (Oracle's
+    /// libmysqlclient: its `ssl-mode` is not read from option files).
+    CaOnly,
+    /// The TLS lines of the file change nothing: `tls` is what it does whatever they say
+    /// (0: no TLS, 1: TLS if offered, unverified).
+    IgnoresTls { tls: u8 },
+    /// Does not read option files at all.
+    NoOptionFiles,
 }
 
 /// One family's facts.
@@ -109,6 +141,23 @@ pub struct Profile {
     /// Decodes the file as UTF-8 and refuses it when that fails.
     pub utf8_only: bool,
     pub tls: TlsModel,
+    /// What to do in the application where no option file line can make the family verify
+    /// (empty where the file can).
+    pub fix: &'static str,
+    /// The programs, libraries and versions the row stands for.
+    pub members: &'static str,
+    /// How the row's claims are proven.
+    pub proof: Proof,
+}
+
+/// How a family's row is proven.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proof {
+    /// By the end-to-end suite: these clients, installed by `scripts/test`, connect with every
+    /// file add-ca writes to servers the tests start, and must do what the row says.
+    EndToEnd(&'static str),
+    /// Not installable here: the row states documented or reported behaviour, unverified.
+    Unverified(&'static str),
 }
 
 const MYSQL_CLI_GROUPS: &[&str] = &[group::MYSQL, group::CLIENT];
@@ -122,7 +171,13 @@ const MARIADB_CLI_GROUPS: &[&str] = &[
 const CONNECTOR_C_GROUPS: &[&str] = &[group::CLIENT, group::CLIENT_SERVER, group::CLIENT_MARIADB];
 
 /// MariaDB's programs: one version differs from another only in verifying by default.
-const fn mariadb_cli(family: Family, label: &'static str, verify_default: bool) -> Profile {
+const fn mariadb_cli(
+    family: Family,
+    label: &'static str,
+    verify_default: bool,
+    members: &'static str,
+    proof: Proof,
+) -> Profile {
     Profile {
         family,
         label,
@@ -138,6 +193,65 @@ const fn mariadb_cli(family: Family, label: &'static str, verify_default: bool) 
         strict_ini: false,
         utf8_only: false,
         tls: TlsModel::VerifyServerCert { verify_default },
+        fix: "",
+        members,
+        proof,
+    }
+}
+
+/// A library or driver that reads only what it is told to, ignoring the option parser's
+/// prefixes and stopping on nothing.
+const fn library(
+    family: Family,
+    label: &'static str,
+    groups: &'static [&'static str],
+    reads: Reads,
+    booleans: Booleans,
+    tls: TlsModel,
+) -> Profile {
+    Profile {
+        family,
+        label,
+        groups,
+        reads,
+        prefixes: false,
+        booleans,
+        stops_on: &[],
+        stop: Stop::UnknownVariable,
+        stop_reason: "",
+        vendor: None,
+        warns_on_loose: false,
+        strict_ini: false,
+        utf8_only: false,
+        tls,
+        fix: "",
+        members: "",
+        proof: Proof::Unverified(""),
+    }
+}
+
+/// PyMySQL and its forks: Python's configparser on the one file given (strict about repeated
+/// groups and keys, UTF-8 only), `[client]` only.
+const fn pymysql_like(
+    family: Family,
+    label: &'static str,
+    tls: TlsModel,
+    members: &'static str,
+    proof: Proof,
+) -> Profile {
+    Profile {
+        strict_ini: true,
+        utf8_only: true,
+        members,
+        proof,
+        ..library(
+            family,
+            label,
+            &[group::CLIENT],
+            Reads::OneFile,
+            Booleans::PythonLiteral,
+            tls,
+        )
     }
 }
 
@@ -158,64 +272,219 @@ pub const PROFILES: &[Profile] = &[
         strict_ini: false,
         utf8_only: false,
         tls: TlsModel::SslMode,
+        fix: "",
+        members: "Oracle's mysql, mysqldump, mysqladmin, … 8.0 and later",
+        proof: Proof::Unverified(
+            "Oracle's programs are not packaged for Debian 12 or on PyPI; the row follows MySQL's reference manual",
+        ),
     },
-    mariadb_cli(Family::MariadbCli113, "MariaDB ≤ 11.3", false),
-    mariadb_cli(Family::MariadbCli114, "MariaDB ≥ 11.4", true),
+    mariadb_cli(
+        Family::MariadbCli113,
+        "MariaDB ≤ 11.3",
+        false,
+        "mariadb, mariadb-dump, mariadb-admin, … up to 11.3",
+        Proof::EndToEnd("mariadb, mariadb-dump, mariadb-admin 10.11 (Debian 12)"),
+    ),
+    mariadb_cli(
+        Family::MariadbCli114,
+        "MariaDB ≥ 11.4",
+        true,
+        "mariadb, mariadb-dump, mariadb-admin, … 11.4 and later",
+        Proof::Unverified(
+            "MariaDB 11.4 is not packaged for Debian 12; the row follows its release notes (verification on by default)",
+        ),
+    ),
     Profile {
-        family: Family::ConnectorC,
-        label: "Connector/C apps",
-        groups: CONNECTOR_C_GROUPS,
-        reads: Reads::Chain,
-        prefixes: false,
-        booleans: Booleans::Atoi,
-        stops_on: &[],
-        stop: Stop::UnknownVariable,
-        stop_reason: "",
-        vendor: None,
-        warns_on_loose: false,
-        strict_ini: false,
-        utf8_only: false,
-        tls: TlsModel::ConnectorC,
+        members: "apps on MariaDB Connector/C 3.3 (python3-mysqldb, mysqlclient, the mariadb Python module, DBD::MariaDB, DBD::mysql, ruby-mysql2); on 3.4, mysqlclient ≥ 2.2 and the mariadb Python module, which switch 3.4's verification default off",
+        proof: Proof::EndToEnd(
+            "python3-mysqldb 1.4.6, pip mysqlclient, pip mariadb, DBD::MariaDB, DBD::mysql, ruby-mysql2, on Debian 12's libmariadb 3.3",
+        ),
+        ..library(
+            Family::ConnectorC,
+            "Connector/C 3.3 apps",
+            CONNECTOR_C_GROUPS,
+            Reads::Chain,
+            Booleans::Atoi,
+            TlsModel::ConnectorC {
+                verify_default: false,
+            },
+        )
     },
     Profile {
-        family: Family::Pymysql,
-        label: "PyMySQL",
-        groups: &[group::CLIENT],
-        reads: Reads::OneFile,
-        prefixes: false,
-        booleans: Booleans::PythonLiteral,
-        stops_on: &[],
-        stop: Stop::UnknownVariable,
-        stop_reason: "",
-        vendor: None,
-        warns_on_loose: false,
-        strict_ini: true,
-        utf8_only: false,
-        tls: TlsModel::AnyTlsOption,
+        members: "apps on MariaDB Connector/C 3.4 and later that keep its defaults (DBD::MariaDB, ruby-mysql2, python3-mysqldb 1.4)",
+        proof: Proof::Unverified(
+            "Connector/C 3.4 is not packaged for Debian 12; the row follows its release notes (verification on by default)",
+        ),
+        ..library(
+            Family::ConnectorC34,
+            "Connector/C 3.4 apps",
+            CONNECTOR_C_GROUPS,
+            Reads::Chain,
+            Booleans::Atoi,
+            TlsModel::ConnectorC {
+                verify_default: true,
+            },
+        )
+    },
+    pymysql_like(
+        Family::Pymysql,
+        "PyMySQL ≥ 1.2",
+        TlsModel::AnyTlsOption {
+            enforces: true,
+            prefers: true,
+        },
+        "PyMySQL 1.2 and later, connect(read_default_file=…)",
+        Proof::EndToEnd("PyMySQL from PyPI (current release)"),
+    ),
+    pymysql_like(
+        Family::PymysqlOld,
+        "PyMySQL < 1.2",
+        TlsModel::AnyTlsOption {
+            enforces: false,
+            prefers: false,
+        },
+        "PyMySQL 1.0 and 1.1 (Debian 12's python3-pymysql is 1.0.2), connect(read_default_file=…)",
+        Proof::EndToEnd("Debian 12's python3-pymysql 1.0.2"),
+    ),
+    pymysql_like(
+        Family::Asyncmy,
+        "asyncmy",
+        TlsModel::AnyTlsOption {
+            enforces: true,
+            prefers: false,
+        },
+        "asyncmy, connect(read_default_file=…)",
+        Proof::EndToEnd("asyncmy from PyPI"),
+    ),
+    Profile {
+        fix: "pass ssl=ssl.create_default_context(cafile=…) to connect()",
+        ..pymysql_like(
+            Family::Aiomysql,
+            "aiomysql",
+            TlsModel::IgnoresTls { tls: 0 },
+            "aiomysql, connect(read_default_file=…)",
+            Proof::EndToEnd("aiomysql from PyPI"),
+        )
+    },
+    Profile {
+        fix: "pass --ssl-ca and --ssl-verify-server-cert on mycli's command line",
+        members: "mycli 1.x, the last versions that read ~/.my.cnf",
+        proof: Proof::Unverified(
+            "not installed by the test suite; measured by hand with mycli 1.x (TLS used, ssl-ca ignored)",
+        ),
+        ..library(
+            Family::Mycli,
+            "mycli 1.x",
+            &[group::CLIENT],
+            Reads::Chain,
+            Booleans::PythonLiteral,
+            TlsModel::IgnoresTls { tls: 1 },
+        )
     },
     connector_python(Family::ConnectorPython, "Connector/Python pure", true),
     connector_python(Family::ConnectorPythonCext, "Connector/Python C ext", false),
+    Profile {
+        fix: "set MYSQL_OPT_SSL_MODE to SSL_MODE_VERIFY_IDENTITY with mysql_options(); ssl-mode is not read from option files",
+        members: "applications on Oracle's libmysqlclient 8.0 and later (the library inside mysql-connector-python's C extension, PHP's and Perl's builds against it)",
+        proof: Proof::EndToEnd(
+            "the libmysqlclient inside mysql-connector-python's wheel, driven through ctypes",
+        ),
+        ..library(
+            Family::Libmysqlclient,
+            "libmysqlclient apps",
+            &[group::CLIENT],
+            Reads::Chain,
+            Booleans::GetOpt,
+            TlsModel::CaOnly,
+        )
+    },
+    Profile {
+        fix: "set TLS in the application (mysqli::ssl_set and MYSQLI_CLIENT_SSL, or PDO::MYSQL_ATTR_SSL_CA)",
+        members: "PHP's mysqli and PDO_MySQL on mysqlnd",
+        proof: Proof::Unverified(
+            "mysqlnd has no option-file reader (its MYSQLI_READ_DEFAULT_FILE is accepted and ignored)",
+        ),
+        ..library(
+            Family::PhpMysqlnd,
+            "PHP (mysqlnd)",
+            &[],
+            Reads::OneFile,
+            Booleans::PythonLiteral,
+            TlsModel::NoOptionFiles,
+        )
+    },
+    Profile {
+        fix: "pass ssl: { ca } to the driver's connection options",
+        members: "the Node.js drivers mysql, mysql2 and mariadb",
+        proof: Proof::Unverified("none of them has an option-file reader"),
+        ..library(
+            Family::Node,
+            "Node.js drivers",
+            &[],
+            Reads::OneFile,
+            Booleans::PythonLiteral,
+            TlsModel::NoOptionFiles,
+        )
+    },
 ];
 
 /// mysql-connector-python: its two modes read the file alike and differ in what
 /// `ssl-verify-cert` enforces.
 const fn connector_python(family: Family, label: &'static str, cert_requires_tls: bool) -> Profile {
     Profile {
-        family,
-        label,
-        groups: &[group::CLIENT, group::CONNECTOR_PYTHON],
-        reads: Reads::OneFile,
-        prefixes: false,
-        booleans: Booleans::PythonLiteral,
-        stops_on: &[],
-        stop: Stop::UnknownVariable,
-        stop_reason: "",
-        vendor: None,
-        warns_on_loose: false,
-        strict_ini: false,
         utf8_only: true,
-        tls: TlsModel::VerifyFlags { cert_requires_tls },
+        members: if cert_requires_tls {
+            "mysql-connector-python 8.0 and later in pure Python mode, connect(option_files=…)"
+        } else {
+            "mysql-connector-python 8.0 and later with its C extension, connect(option_files=…)"
+        },
+        proof: Proof::EndToEnd(if cert_requires_tls {
+            "mysql-connector-python from PyPI, use_pure=True"
+        } else {
+            "mysql-connector-python from PyPI, use_pure=False (its vendored OpenSSL preloaded)"
+        }),
+        ..library(
+            family,
+            label,
+            &[group::CLIENT, group::CONNECTOR_PYTHON],
+            Reads::OneFile,
+            Booleans::PythonLiteral,
+            TlsModel::VerifyFlags { cert_requires_tls },
+        )
     }
+}
+
+/// The names of the families `pred` picks, for a message: each product once ("PyMySQL,
+/// asyncmy and aiomysql"), in table order.
+pub fn names_of(pred: impl Fn(&Profile) -> bool) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for p in PROFILES.iter().filter(|p| pred(p)) {
+        let product = p.label.split(' ').next().unwrap_or(p.label);
+        if !names.contains(&product) {
+            names.push(product);
+        }
+    }
+    and_list(&names)
+}
+
+/// `a`, `a and b`, `a, b and c`.
+pub fn and_list(names: &[&str]) -> String {
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => (*last).to_string(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// Whether the host-name mode makes the family insist on TLS where the CA mode lets it fall
+/// back to plaintext (MariaDB's programs, Connector/C, Connector/Python's C extension).
+pub fn insists_with_identity(family: Family) -> bool {
+    matches!(
+        family.profile().tls,
+        TlsModel::VerifyServerCert { .. }
+            | TlsModel::ConnectorC { .. }
+            | TlsModel::VerifyFlags { .. }
+    )
 }
 
 impl Family {
@@ -289,7 +558,10 @@ pub fn covered(target: Target) -> Vec<&'static Profile> {
             Target::Mysql => p.family == Family::MysqlCli,
             Target::Mariadb => matches!(
                 p.family,
-                Family::MariadbCli113 | Family::MariadbCli114 | Family::ConnectorC
+                Family::MariadbCli113
+                    | Family::MariadbCli114
+                    | Family::ConnectorC
+                    | Family::ConnectorC34
             ),
         })
         .collect()

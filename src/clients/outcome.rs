@@ -17,6 +17,18 @@ pub enum Level {
     Weak,
     /// The client refuses to start or to read the file.
     Broken,
+    /// The client does not read option files: the file changes nothing for it.
+    Unaffected,
+}
+
+/// Whether a client uses TLS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TlsUse {
+    Off,
+    /// TLS when the server offers it, plaintext otherwise.
+    IfOffered,
+    Required,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -26,6 +38,10 @@ pub struct Outcome {
     pub family: Family,
     pub level: Level,
     pub summary: String,
+    /// What it does, component by component (`None` where it refuses the file or reads none).
+    pub tls: Option<TlsUse>,
+    pub ca_verified: Option<bool>,
+    pub host_checked: Option<bool>,
 }
 
 /// What a family's TLS comes to, component by component: a line weakens TLS when it lowers one
@@ -34,8 +50,11 @@ pub struct Outcome {
 pub struct Strength {
     /// 0: no TLS; 1: TLS if the server offers it; 2: TLS required.
     pub tls: u8,
+    /// Whether the server's certificate chain is verified (against `ca`, a folder or the
+    /// system CAs).
+    pub verify: bool,
     /// The CA file the server's certificate is verified against (`None`: not verified, or only
-    /// against the system CAs).
+    /// against the system CAs or a folder).
     pub ca: Option<Vec<u8>>,
     /// Whether the server's host name is checked.
     pub host: bool,
@@ -44,32 +63,111 @@ pub struct Strength {
 }
 
 impl Strength {
-    const fn new(tls: u8, host: bool) -> Strength {
+    /// TLS at `tls`, not verified.
+    const fn unverified(tls: u8) -> Strength {
         Strength {
             tls,
+            verify: false,
             ca: None,
+            host: false,
+            capath: false,
+        }
+    }
+
+    /// TLS at `tls`, verified against `ca` (the system CAs when `None`), the host name checked
+    /// or not.
+    fn verified(tls: u8, ca: Option<&Opt>, host: bool) -> Strength {
+        Strength {
+            tls,
+            verify: true,
+            ca: ca.map(|o| o.value.clone().unwrap_or_default()),
             host,
             capath: false,
         }
     }
 
-    fn with_ca(mut self, ca: Option<&Opt>) -> Strength {
-        self.ca = ca.map(|o| o.value.clone().unwrap_or_default());
-        self
-    }
-
     /// Whether `self` is weaker than `than` in any component.
     pub fn is_weaker_than(&self, than: &Strength) -> bool {
         self.tls < than.tls
+            || (than.verify && !self.verify)
             || (than.ca.is_some() && self.ca != than.ca)
             || (than.host && !self.host)
             || (self.capath && !than.capath)
     }
+
+    /// The table's words for it: TLS required or not, the certificate verified (against
+    /// what) or not, the host name checked or not.
+    fn words(&self) -> String {
+        let tls = match self.tls {
+            0 => return "no TLS".into(),
+            1 => "TLS if offered (else plaintext)",
+            _ => "TLS required",
+        };
+        if !self.verify {
+            return format!("{tls}, certificate not verified");
+        }
+        let against = if self.ca.is_some() {
+            "CA verified"
+        } else if self.capath {
+            "CA verified against the ssl-capath folder"
+        } else {
+            "verified against the system CAs only"
+        };
+        let host = if self.host {
+            "host name checked"
+        } else {
+            "host name not checked"
+        };
+        format!("{tls}, {against}, {host}")
+    }
 }
 
-const VERIFIED_HOST: &str = "TLS required, CA verified, host name checked";
-const VERIFIED_NO_HOST: &str = "TLS required, CA verified, host name not checked";
-const SYSTEM_CAS: &str = "TLS required, verified against the system CAs only";
+/// A model's verdict on the lines a family sees.
+struct Verdict {
+    level: Level,
+    strength: Strength,
+    /// Words before the description (`VERIFY_CA: `).
+    prefix: String,
+    /// Words after it (why, or what to do).
+    note: String,
+}
+
+impl Verdict {
+    fn new(level: Level, strength: Strength) -> Verdict {
+        Verdict {
+            level,
+            strength,
+            prefix: String::new(),
+            note: String::new(),
+        }
+    }
+
+    fn note(mut self, note: impl Into<String>) -> Verdict {
+        self.note = note.into();
+        self
+    }
+
+    /// Verified when TLS is required and the chain verified (with the host name where
+    /// `host_asked`), weak otherwise.
+    fn judged(strength: Strength, host_asked: bool) -> Verdict {
+        let level = if strength.tls == 2 && strength.verify && (strength.host || !host_asked) {
+            Level::Verified
+        } else {
+            Level::Weak
+        };
+        Verdict::new(level, strength)
+    }
+
+    fn summary(&self) -> String {
+        let mut s = format!("{}{}", self.prefix, self.strength.words());
+        if !self.note.is_empty() {
+            s.push_str(" (");
+            s.push_str(&self.note);
+            s.push(')');
+        }
+        s
+    }
+}
 
 /// The last visible line that sets `canonical`.
 fn last<'a>(opts: &[&'a Opt], canonical: &str) -> Option<&'a Opt> {
@@ -115,21 +213,35 @@ pub fn outcomes(chain: &[Opt], file: &[Opt], refusals: Refusals<'_>) -> Vec<Outc
 
 /// One family's row.
 pub fn outcome(p: &Profile, opts: &[Opt], refusals: Refusals<'_>) -> Outcome {
-    let row = |level, summary: String| Outcome {
+    let row = |level, summary: String, strength: Option<&Strength>| Outcome {
         client: p.label,
         family: p.family,
         level,
         summary,
+        tls: strength.map(|s| match s.tls {
+            0 => TlsUse::Off,
+            1 => TlsUse::IfOffered,
+            _ => TlsUse::Required,
+        }),
+        ca_verified: strength.map(|s| s.tls > 0 && s.verify),
+        host_checked: strength.map(|s| s.tls > 0 && s.verify && s.host),
     };
+    if p.tls == TlsModel::NoOptionFiles {
+        return row(
+            Level::Unaffected,
+            format!("does not read option files: {}", p.fix),
+            None,
+        );
+    }
     if p.strict_ini
         && let Some(e) = refusals.strict_ini
     {
-        return row(Level::Broken, format!("refuses the file: {e}"));
+        return row(Level::Broken, format!("refuses the file: {e}"), None);
     }
     if p.utf8_only
         && let Some(e) = refusals.not_utf8
     {
-        return row(Level::Broken, format!("refuses the file: {e}"));
+        return row(Level::Broken, format!("refuses the file: {e}"), None);
     }
     let visible = p.visible(opts);
     if let Some(bad) = visible.iter().find(|o| p.stops_on(&o.name)) {
@@ -145,41 +257,67 @@ pub fn outcome(p: &Profile, opts: &[Opt], refusals: Refusals<'_>) -> Outcome {
                 bad.file.display(),
                 bad.line
             ),
+            None,
         );
     }
-    let (mut level, mut summary, strength) = judge(p, &visible);
-    if strength.capath && level == Level::Verified {
-        level = Level::Weak;
-        summary.push_str("; also trusts every CA in the ssl-capath folder");
+    let mut v = judge(p, &visible);
+    if v.level == Level::Broken {
+        return row(Level::Broken, v.note, None);
+    }
+    if v.strength.capath && v.level == Level::Verified {
+        v.level = Level::Weak;
+        v.note = join(&v.note, "also trusts every CA in the ssl-capath folder");
     }
     if p.warns_on_loose
         && visible
             .iter()
             .any(|o| o.name.loose && p.stops_on.iter().any(|n| o.name.is(n)))
     {
-        summary.push_str("; prints a warning about loose-ssl-mode (harmless)");
+        v.note = join(&v.note, "prints a warning about loose-ssl-mode, harmless");
     }
-    row(level, summary)
+    if !p.fix.is_empty() && v.level != Level::Verified {
+        v.note = join(&v.note, &format!("fix in the application: {}", p.fix));
+    }
+    row(v.level, v.summary(), Some(&v.strength))
+}
+
+fn join(a: &str, b: &str) -> String {
+    if a.is_empty() {
+        b.to_string()
+    } else {
+        format!("{a}; {b}")
+    }
 }
 
 /// The family's model on the lines it sees, in reading order.
-fn judge(p: &Profile, visible: &[&Opt]) -> (Level, String, Strength) {
-    let (level, summary, mut strength) = match p.tls {
+fn judge(p: &Profile, visible: &[&Opt]) -> Verdict {
+    let mut v = match p.tls {
         TlsModel::SslMode => ssl_mode(visible),
         TlsModel::VerifyServerCert { verify_default } => {
             verify_server_cert(p.booleans, visible, verify_default)
         }
-        TlsModel::ConnectorC => connector_c(p.booleans, visible),
-        TlsModel::AnyTlsOption => any_tls_option(visible),
+        TlsModel::ConnectorC { verify_default } => connector_c(p.booleans, visible, verify_default),
+        TlsModel::AnyTlsOption { enforces, prefers } => any_tls_option(visible, enforces, prefers),
         TlsModel::VerifyFlags { cert_requires_tls } => {
             verify_flags(p.booleans, visible, cert_requires_tls)
         }
+        TlsModel::CaOnly => ca_only(visible),
+        TlsModel::IgnoresTls { tls } => Verdict::new(Level::Weak, Strength::unverified(tls))
+            .note("ignores the file's TLS lines"),
+        TlsModel::NoOptionFiles => Verdict::new(Level::Unaffected, Strength::unverified(0)),
     };
-    // Every model but Connector/Python's loads the folder beside the CA file.
-    strength.capath = !matches!(p.tls, TlsModel::VerifyFlags { .. })
-        && strength.ca.is_some()
+    // The models that load the CA file also load the folder beside it (Connector/Python's and
+    // PyMySQL's ssl contexts take it as the trust store only without a CA file).
+    let loads_folder = matches!(
+        p.tls,
+        TlsModel::SslMode
+            | TlsModel::VerifyServerCert { .. }
+            | TlsModel::ConnectorC { .. }
+            | TlsModel::CaOnly
+    );
+    v.strength.capath = (loads_folder && v.strength.ca.is_some() || v.strength.capath)
         && last_plain(visible, opt::SSL_CAPATH).is_some();
-    (level, summary, strength)
+    v
 }
 
 /// What `opts` (lines of groups the family reads, in reading order) make the family do; `None`
@@ -189,7 +327,7 @@ pub fn strength(p: &Profile, opts: &[&Opt]) -> Option<Strength> {
     if visible.iter().any(|o| p.stops_on(&o.name)) {
         return None;
     }
-    Some(judge(p, &visible).2)
+    Some(judge(p, &visible).strength)
 }
 
 /// Whether `line`, read after the first `at` of `ours` (our lines, in reading order) and before
@@ -207,7 +345,7 @@ pub fn weakens(p: &Profile, ours: &[&Opt], line: &Opt, at: usize) -> bool {
     }
 }
 
-fn ssl_mode(opts: &[&Opt]) -> (Level, String, Strength) {
+fn ssl_mode(opts: &[&Opt]) -> Verdict {
     let ca = last_plain(opts, opt::SSL_CA);
     let mode = last(opts, opt::SSL_MODE)
         .map(|o| o.value_str().to_ascii_uppercase())
@@ -218,35 +356,25 @@ fn ssl_mode(opts: &[&Opt]) -> (Level, String, Strength) {
                 "PREFERRED".into()
             }
         });
-    let (level, text, strength) = match (mode.as_str(), ca.is_some()) {
-        ("VERIFY_IDENTITY", true) => (
-            Level::Verified,
-            VERIFIED_HOST,
-            Strength::new(2, true).with_ca(ca),
-        ),
-        ("VERIFY_CA", true) => (
-            Level::Verified,
-            VERIFIED_NO_HOST,
-            Strength::new(2, false).with_ca(ca),
-        ),
-        ("VERIFY_IDENTITY" | "VERIFY_CA", false) => (
-            Level::Broken,
-            "cannot connect: the mode needs ssl-ca",
-            Strength::new(2, false),
-        ),
-        ("REQUIRED", _) => (
-            Level::Weak,
-            "TLS required, no verification (the CA is dropped)",
-            Strength::new(2, false),
-        ),
-        ("DISABLED", _) => (Level::Weak, "no TLS", Strength::new(0, false)),
-        _ => (
-            Level::Weak,
-            "TLS only if the server offers it, not verified",
-            Strength::new(1, false),
-        ),
+    let mut v = match (mode.as_str(), ca.is_some()) {
+        ("VERIFY_IDENTITY", true) => Verdict::judged(Strength::verified(2, ca, true), true),
+        ("VERIFY_CA", true) => Verdict::judged(Strength::verified(2, ca, false), false),
+        ("VERIFY_IDENTITY" | "VERIFY_CA", false) => {
+            Verdict::new(Level::Broken, Strength::unverified(2))
+                .note(format!("{mode}: cannot connect: the mode needs ssl-ca"))
+        }
+        ("REQUIRED", _) => {
+            Verdict::new(Level::Weak, Strength::unverified(2)).note(if ca.is_some() {
+                "the CA is dropped"
+            } else {
+                ""
+            })
+        }
+        ("DISABLED", _) => Verdict::new(Level::Weak, Strength::unverified(0)),
+        _ => Verdict::new(Level::Weak, Strength::unverified(1)),
     };
-    (level, format!("{mode}: {text}"), strength)
+    v.prefix = format!("{mode}: ");
+    v
 }
 
 /// Whether MariaDB's programs end up with `--ssl` off: the last line that sets it decides, and
@@ -264,127 +392,99 @@ fn mariadb_ssl_off(b: Booleans, opts: &[&Opt]) -> bool {
         .is_some_and(|o| o.name.is(opt::SSL) && on(b, Some(o)) == Some(false))
 }
 
-fn verify_server_cert(
+fn verify_server_cert(b: Booleans, opts: &[&Opt], verify_default: bool) -> Verdict {
+    if mariadb_ssl_off(b, opts) {
+        return Verdict::new(Level::Weak, Strength::unverified(0))
+            .note("switched off by skip-ssl / ssl=0");
+    }
+    tls_library(b, opts, verify_default, last_plain(opts, opt::SSL_CA), "")
+}
+
+/// MariaDB's programs and Connector/C: `ssl-verify-server-cert` (on by default where
+/// `verify_default`) makes them insist on TLS and check the host name; a CA verifies the chain.
+fn tls_library(
     b: Booleans,
     opts: &[&Opt],
     verify_default: bool,
-) -> (Level, String, Strength) {
-    let ca = last_plain(opts, opt::SSL_CA);
-    let verify = on(b, last(opts, opt::SSL_VERIFY_SERVER_CERT)).unwrap_or(verify_default);
-    if mariadb_ssl_off(b, opts) {
-        return (
-            Level::Weak,
-            "TLS switched off (skip-ssl / ssl=0)".into(),
-            Strength::new(0, false),
-        );
+    ca: Option<&Opt>,
+    default_note: &str,
+) -> Verdict {
+    let explicit = on(b, last(opts, opt::SSL_VERIFY_SERVER_CERT));
+    let verify = explicit.unwrap_or(verify_default);
+    let v = match (ca.is_some(), verify) {
+        (true, true) => Verdict::judged(Strength::verified(2, ca, true), true),
+        (true, false) => Verdict::judged(Strength::verified(1, ca, false), false),
+        (false, true) => Verdict::new(Level::Weak, Strength::verified(2, None, true)),
+        (false, false) => Verdict::new(Level::Weak, Strength::unverified(1)),
+    };
+    if explicit.is_none() && verify_default && !default_note.is_empty() {
+        v.note(default_note)
+    } else {
+        v
     }
-    let (level, text, strength) = match (ca.is_some(), verify) {
-        (true, true) => (
-            Level::Verified,
-            VERIFIED_HOST,
-            Strength::new(2, true).with_ca(ca),
-        ),
-        (true, false) => (
-            Level::Weak,
-            "CA verified, TLS not enforced (plaintext fallback), host name not checked",
-            Strength::new(1, false).with_ca(ca),
-        ),
-        (false, true) => (Level::Weak, SYSTEM_CAS, Strength::new(2, true)),
-        (false, false) => (
-            Level::Weak,
-            "TLS if the server offers it, not verified",
-            Strength::new(1, false),
-        ),
-    };
-    (level, text.into(), strength)
 }
 
-fn connector_c(b: Booleans, opts: &[&Opt]) -> (Level, String, Strength) {
-    let ca = last(opts, opt::SSL_CA);
-    let verify = on(b, last(opts, opt::SSL_VERIFY_SERVER_CERT)) == Some(true);
-    let (level, text, strength) = match (ca.is_some(), verify) {
-        (true, true) => (
-            Level::Verified,
-            VERIFIED_HOST,
-            Strength::new(2, true).with_ca(ca),
-        ),
-        (true, false) => (
-            Level::Weak,
-            "3.3: CA verified, TLS not enforced, host name not checked (3.4: verified by default)",
-            Strength::new(1, false).with_ca(ca),
-        ),
-        (false, true) => (Level::Weak, SYSTEM_CAS, Strength::new(2, true)),
-        (false, false) => (
-            Level::Weak,
-            "3.3: TLS if offered, not verified (3.4: verified by default)",
-            Strength::new(1, false),
-        ),
-    };
-    (level, text.into(), strength)
+fn connector_c(b: Booleans, opts: &[&Opt], verify_default: bool) -> Verdict {
+    tls_library(
+        b,
+        opts,
+        verify_default,
+        last(opts, opt::SSL_CA),
+        "library default; mysqlclient ≥ 2.2 and the mariadb Python module turn it off, as on 3.3",
+    )
 }
 
-fn any_tls_option(opts: &[&Opt]) -> (Level, String, Strength) {
+fn any_tls_option(opts: &[&Opt], enforces: bool, prefers: bool) -> Verdict {
     let has_tls = opts.iter().any(|o| {
         super::names::PYMYSQL_TLS_OPTIONS
             .iter()
-            .any(|n| o.name.is(n))
+            .any(|n| o.name.is(n) && o.value.as_deref().is_some_and(|v| !v.is_empty()))
     });
-    let ca = last(opts, opt::SSL_CA);
-    let (level, text, strength) = match (has_tls, ca.is_some()) {
-        (_, true) => (
-            Level::Verified,
-            VERIFIED_HOST,
-            Strength::new(2, true).with_ca(ca),
-        ),
-        (true, false) => (
+    // PyMySQL takes a key only when its value is not empty.
+    fn given(o: Option<&Opt>) -> Option<&Opt> {
+        o.filter(|o| o.value.as_deref().is_some_and(|v| !v.is_empty()))
+    }
+    let ca = given(last(opts, opt::SSL_CA));
+    let capath = given(last(opts, opt::SSL_CAPATH));
+    let tls = if enforces { 2 } else { 1 };
+    match (has_tls, ca.is_some() || capath.is_some()) {
+        (true, true) => {
+            let mut s = Strength::verified(tls, ca, true);
+            s.capath = capath.is_some();
+            Verdict::judged(s, true)
+        }
+        (true, false) => Verdict::new(Level::Weak, Strength::unverified(tls)),
+        (false, _) => Verdict::new(
             Level::Weak,
-            "TLS required, verified against the system CAs",
-            Strength::new(2, true),
+            Strength::unverified(if prefers { 1 } else { 0 }),
         ),
-        (false, false) => (
-            Level::Weak,
-            "no TLS unless the application asks for it",
-            Strength::new(0, false),
-        ),
-    };
-    (level, text.into(), strength)
+    }
 }
 
-fn verify_flags(b: Booleans, opts: &[&Opt], cert_requires_tls: bool) -> (Level, String, Strength) {
+fn verify_flags(b: Booleans, opts: &[&Opt], cert_requires_tls: bool) -> Verdict {
     let truthy = |n: &str| on(b, last(opts, n)) == Some(true);
     let ca = last(opts, opt::SSL_CA);
-    let (level, text, strength) = match (
+    match (
         ca.is_some(),
         truthy(opt::SSL_VERIFY_CERT),
         truthy(opt::SSL_VERIFY_IDENTITY),
     ) {
-        (true, true, true) => (
-            Level::Verified,
-            VERIFIED_HOST,
-            Strength::new(2, true).with_ca(ca),
+        (true, true, true) => Verdict::judged(Strength::verified(2, ca, true), true),
+        (true, true, false) => Verdict::judged(
+            Strength::verified(if cert_requires_tls { 2 } else { 1 }, ca, false),
+            false,
         ),
-        (true, true, false) if cert_requires_tls => (
-            Level::Verified,
-            VERIFIED_NO_HOST,
-            Strength::new(2, false).with_ca(ca),
-        ),
-        (true, true, false) => (
-            Level::Weak,
-            "CA verified, TLS not enforced (plaintext fallback), host name not checked",
-            Strength::new(1, false).with_ca(ca),
-        ),
-        (true, false, _) => (
-            Level::Weak,
-            "TLS if the server offers it, not verified: ssl-ca is ignored without ssl-verify-cert=True in [connector_python]",
-            Strength::new(1, false),
-        ),
-        (false, _, _) => (
-            Level::Weak,
-            "TLS if the server offers it, not verified (no ssl-ca)",
-            Strength::new(1, false),
-        ),
-    };
-    (level, text.into(), strength)
+        (true, false, _) => Verdict::new(Level::Weak, Strength::unverified(1))
+            .note("ssl-ca is ignored without ssl-verify-cert=True in [connector_python]"),
+        (false, _, _) => Verdict::new(Level::Weak, Strength::unverified(1)).note("no ssl-ca"),
+    }
+}
+
+fn ca_only(opts: &[&Opt]) -> Verdict {
+    match last(opts, opt::SSL_CA) {
+        Some(ca) => Verdict::new(Level::Weak, Strength::verified(1, Some(ca), false)),
+        None => Verdict::new(Level::Weak, Strength::unverified(1)),
+    }
 }
 
 #[cfg(test)]
@@ -426,7 +526,8 @@ mod tests {
     }
 
     #[test]
-    fn the_mixed_block_verifies_everywhere() {
+    fn the_mixed_block_verifies_every_family_an_option_file_can_make_verify() {
+        use Family::*;
         let o = opts(&[
             ("client", "ssl-ca", Some("/ca.pem")),
             ("client", "loose-ssl-mode", Some("VERIFY_IDENTITY")),
@@ -438,15 +539,89 @@ mod tests {
         assert_eq!(
             table(&o),
             [
-                (Family::MysqlCli, Level::Verified),
-                (Family::MariadbCli113, Level::Verified),
-                (Family::MariadbCli114, Level::Verified),
-                (Family::ConnectorC, Level::Verified),
-                (Family::Pymysql, Level::Verified),
-                (Family::ConnectorPython, Level::Verified),
-                (Family::ConnectorPythonCext, Level::Verified),
+                (MysqlCli, Level::Verified),
+                (MariadbCli113, Level::Verified),
+                (MariadbCli114, Level::Verified),
+                (ConnectorC, Level::Verified),
+                (ConnectorC34, Level::Verified),
+                (Pymysql, Level::Verified),
+                // TLS is used and verified when offered, never insisted on.
+                (PymysqlOld, Level::Weak),
+                (Asyncmy, Level::Verified),
+                // No line of an option file reaches their TLS.
+                (Aiomysql, Level::Weak),
+                (Mycli, Level::Weak),
+                (ConnectorPython, Level::Verified),
+                (ConnectorPythonCext, Level::Verified),
+                (Libmysqlclient, Level::Weak),
+                (PhpMysqlnd, Level::Unaffected),
+                (Node, Level::Unaffected),
             ]
         );
+        let old = row(&o, PymysqlOld);
+        assert_eq!(
+            (old.tls, old.ca_verified, old.host_checked),
+            (Some(TlsUse::IfOffered), Some(true), Some(true))
+        );
+        let oracle = row(&o, Libmysqlclient);
+        assert_eq!(
+            (oracle.tls, oracle.ca_verified, oracle.host_checked),
+            (Some(TlsUse::IfOffered), Some(true), Some(false))
+        );
+        assert!(
+            oracle
+                .summary
+                .contains("fix in the application: set MYSQL_OPT_SSL_MODE")
+        );
+        let aio = row(&o, Aiomysql);
+        assert_eq!(aio.tls, Some(TlsUse::Off));
+        assert!(
+            aio.summary.contains("fix in the application"),
+            "{}",
+            aio.summary
+        );
+        let php = row(&o, PhpMysqlnd);
+        assert_eq!((php.tls, php.ca_verified), (None, None));
+        assert!(php.summary.starts_with("does not read option files"));
+    }
+
+    #[test]
+    fn pymysql_uses_unverified_tls_from_1_2_without_a_ca_and_none_before() {
+        use Family::*;
+        let nothing = opts(&[("client", "user", Some("app"))]);
+        assert_eq!(row(&nothing, Pymysql).tls, Some(TlsUse::IfOffered));
+        assert_eq!(row(&nothing, Pymysql).ca_verified, Some(false));
+        assert_eq!(row(&nothing, PymysqlOld).tls, Some(TlsUse::Off));
+        assert_eq!(row(&nothing, Asyncmy).tls, Some(TlsUse::Off));
+        // A client certificate without a CA: TLS, nothing verified.
+        let cert = opts(&[("client", "ssl-cert", Some("/me.pem"))]);
+        let r = row(&cert, Pymysql);
+        assert_eq!(
+            (r.tls, r.ca_verified, r.level),
+            (Some(TlsUse::Required), Some(false), Level::Weak)
+        );
+        assert_eq!(r.summary, "TLS required, certificate not verified");
+        // An empty value is no value for PyMySQL.
+        let empty = opts(&[("client", "ssl-ca", Some(""))]);
+        assert_eq!(row(&empty, Asyncmy).tls, Some(TlsUse::Off));
+    }
+
+    #[test]
+    fn connector_c_3_4_verifies_by_default_and_3_3_does_not() {
+        let o = opts(&[("client", "ssl-ca", Some("/ca.pem"))]);
+        let old = row(&o, Family::ConnectorC);
+        assert_eq!(old.tls, Some(TlsUse::IfOffered));
+        let new = row(&o, Family::ConnectorC34);
+        assert_eq!(new.level, Level::Verified);
+        assert!(new.summary.contains("mysqlclient ≥ 2.2"), "{}", new.summary);
+        // Switched off explicitly, 3.4 is 3.3 again, and says nothing of its default.
+        let off = opts(&[
+            ("client", "ssl-ca", Some("/ca.pem")),
+            ("client", "ssl-verify-server-cert", Some("0")),
+        ]);
+        let r = row(&off, Family::ConnectorC34);
+        assert_eq!(r.tls, Some(TlsUse::IfOffered));
+        assert!(!r.summary.contains("mysqlclient"), "{}", r.summary);
     }
 
     #[test]
@@ -470,14 +645,13 @@ mod tests {
         ]);
         let pure = row(&o, Family::ConnectorPython);
         assert_eq!(pure.level, Level::Verified);
-        assert_eq!(pure.summary, VERIFIED_NO_HOST);
+        assert_eq!(
+            pure.summary,
+            "TLS required, CA verified, host name not checked"
+        );
         let cext = row(&o, Family::ConnectorPythonCext);
         assert_eq!(cext.level, Level::Weak);
-        assert!(
-            cext.summary.contains("plaintext fallback"),
-            "{}",
-            cext.summary
-        );
+        assert_eq!(cext.tls, Some(TlsUse::IfOffered), "{}", cext.summary);
         // `False` is off for a Python literal.
         let off = opts(&[
             ("client", "ssl-ca", Some("/ca.pem")),
@@ -487,17 +661,14 @@ mod tests {
     }
 
     #[test]
-    fn connector_python_refuses_a_file_that_is_not_utf8_and_the_others_do_not_care() {
+    fn the_readers_that_decode_utf8_refuse_a_file_that_is_not_and_the_others_do_not_care() {
         let o = opts(&[("client", "ssl-ca", Some("/ca.pem"))]);
         let refusals = Refusals {
             strict_ini: None,
             not_utf8: Some("UnicodeDecodeError: line 1 is not UTF-8"),
         };
         for r in outcomes(&o, &o, refusals) {
-            let refused = matches!(
-                r.family,
-                Family::ConnectorPython | Family::ConnectorPythonCext
-            );
+            let refused = r.family.profile().utf8_only;
             assert_eq!(r.level == Level::Broken, refused, "{:?}", r.family);
             if refused {
                 assert_eq!(
@@ -529,7 +700,7 @@ mod tests {
         assert!(
             row(&o, Family::MariadbCli113)
                 .summary
-                .contains("TLS not enforced")
+                .starts_with("TLS if offered (else plaintext), CA verified")
         );
         assert_eq!(row(&o, Family::MariadbCli114).level, Level::Verified);
     }
@@ -602,7 +773,7 @@ mod tests {
         for f in [Family::MariadbCli113, Family::MariadbCli114] {
             assert_eq!(
                 row(&off, f).summary,
-                "TLS switched off (skip-ssl / ssl=0)",
+                "no TLS (switched off by skip-ssl / ssl=0)",
                 "{f:?}"
             );
         }
@@ -614,7 +785,7 @@ mod tests {
         assert!(
             row(&still_off, Family::MariadbCli114)
                 .summary
-                .starts_with("TLS switched off")
+                .starts_with("no TLS (switched off")
         );
     }
 
