@@ -1028,24 +1028,27 @@ fn run_driver(driver: &Driver, file: &Path) -> Result<Did, String> {
 }
 
 /// What a row of the client table promises: `tls` ("off", "if_offered", "required"),
-/// `ca_verified`, `host_checked`, all null when `level` is "broken" (the client refuses the
-/// file).
-struct Claim {
-    broken: bool,
-    tls: String,
-    ca_verified: bool,
-    host_checked: bool,
+/// `ca_verified`, `host_checked`; all three null when `level` is "broken" (the client refuses
+/// the file) or "unaffected" (the client reads no option file: host, port, user and password
+/// never reach it, so from the file alone it reaches none of the servers).
+enum Claim {
+    /// Broken or unaffected: no server is reached (the level).
+    Nowhere(String),
+    Reads {
+        tls: String,
+        ca_verified: bool,
+        host_checked: bool,
+    },
 }
 
 impl Claim {
     fn of(row: &serde_json::Value) -> Result<Claim, String> {
-        if row["level"] == "broken" {
-            return Ok(Claim {
-                broken: true,
-                tls: String::new(),
-                ca_verified: false,
-                host_checked: false,
-            });
+        let level = row["level"].as_str().unwrap_or_default();
+        if level == "broken" || level == "unaffected" {
+            return Ok(Claim::Nowhere(level.to_string()));
+        }
+        if level != "verified" && level != "weak" {
+            return Err(format!("unknown level {level:?}: {row}"));
         }
         let field = |name: &str| {
             row.get(name)
@@ -1061,8 +1064,7 @@ impl Claim {
                 .as_bool()
                 .ok_or_else(|| format!("`{name}` is not a boolean: {row}"))
         };
-        Ok(Claim {
-            broken: false,
+        Ok(Claim::Reads {
             tls,
             ca_verified: boolean("ca_verified")?,
             host_checked: boolean("host_checked")?,
@@ -1073,34 +1075,37 @@ impl Claim {
     /// promise in words otherwise.
     fn check(&self, server: &str, did: &Did) -> Result<(), String> {
         let refused = matches!(did, Did::Refused(_));
-        let (ok, says) = if self.broken {
-            (refused, "refused (the file stops it)".to_string())
-        } else if self.tls == "off" {
+        let (ok, says) = match self {
+            Claim::Nowhere(level) => (refused, format!("refused (level {level})")),
             // The three TLS servers let `cp` in only over TLS.
-            match server {
+            Claim::Reads { tls, .. } if tls == "off" => match server {
                 "notls" => (*did == Did::Plain, "plaintext (TLS off)".to_string()),
                 _ => (refused, "refused (TLS off, the account needs TLS)".into()),
-            }
-        } else {
-            let (refuse, why) = match server {
-                "good" => (false, ""),
-                "other" => (self.ca_verified, "CA verified"),
-                "wrongname" => (self.host_checked, "host name checked"),
-                "notls" => (self.tls == "required", "TLS required"),
-                _ => unreachable!("{server}"),
-            };
-            if refuse {
-                (refused, format!("refused ({why})"))
-            } else if server == "notls" {
-                (*did == Did::Plain, format!("plaintext (tls {})", self.tls))
-            } else {
-                (
-                    matches!(did, Did::Tls(v) if v.starts_with("TLSv1.")),
-                    format!(
-                        "connected over TLS (tls {}, ca_verified {}, host_checked {})",
-                        self.tls, self.ca_verified, self.host_checked
-                    ),
-                )
+            },
+            Claim::Reads {
+                tls,
+                ca_verified,
+                host_checked,
+            } => {
+                let (refuse, why) = match server {
+                    "good" => (false, ""),
+                    "other" => (*ca_verified, "CA verified"),
+                    "wrongname" => (*host_checked, "host name checked"),
+                    "notls" => (tls == "required", "TLS required"),
+                    _ => unreachable!("{server}"),
+                };
+                if refuse {
+                    (refused, format!("refused ({why})"))
+                } else if server == "notls" {
+                    (*did == Did::Plain, format!("plaintext (tls {tls})"))
+                } else {
+                    (
+                        matches!(did, Did::Tls(v) if v.starts_with("TLSv1.")),
+                        format!(
+                            "connected over TLS (tls {tls}, ca_verified {ca_verified}, host_checked {host_checked})"
+                        ),
+                    )
+                }
             }
         };
         if ok { Ok(()) } else { Err(says) }
@@ -1110,7 +1115,8 @@ impl Claim {
 /// For every file add-ca writes (each target × mode), every client family installable here
 /// connects to each of the four servers using that file alone, and what it did must be what
 /// the row of its family in add-ca's table (`add-ca --format json`, `clients[]`) promises:
-/// a broken row refuses everywhere; with `tls` off the TLS servers refuse the account and
+/// a broken row (the file stops the client) and an unaffected one (the client reads no option
+/// file) reach no server; with `tls` off the TLS servers refuse the account and
 /// the server without TLS is reached in plaintext; otherwise the good server is reached over
 /// TLS, the server with another CA's certificate is refused iff `ca_verified`, the one whose
 /// certificate names another host iff `host_checked`, and the one without TLS iff `tls` is
@@ -1184,9 +1190,11 @@ fn every_client_family_does_what_the_client_table_says_on_four_servers() {
                     .find(|c| c["family"] == family)
                     .unwrap();
                 let claim = Claim::of(row);
-                let verifies = claim.as_ref().is_ok_and(|c| {
-                    !c.broken && c.ca_verified && c.host_checked == (*mode == "VERIFY_IDENTITY")
-                });
+                let verifies = matches!(
+                    claim,
+                    Ok(Claim::Reads { ca_verified: true, host_checked, .. })
+                        if host_checked == (*mode == "VERIFY_IDENTITY")
+                );
                 if !verifies {
                     let line = format!("{target} {mode} {family}: the row does not verify: {row}");
                     if !mismatches.contains(&line) {
