@@ -162,6 +162,124 @@ fn has_connector_python_cext() -> bool {
     })
 }
 
+/// A Python that can `import module`: $MYCNF_TEST_PYTHON, else the project's .venv (which
+/// scripts/test creates and fills).
+pub fn find_venv_python_with(module: &str) -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("MYCNF_TEST_PYTHON").map(PathBuf::from),
+        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python")),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .find(|p| succeeds(Command::new(p).args(["-c", &format!("import {module}")])))
+}
+
+/// Debian's Python (/usr/bin/python3) when it can `import module` (a Debian package).
+pub fn find_debian_python_with(module: &str) -> Option<PathBuf> {
+    let py = PathBuf::from(DEBIAN_PYTHON);
+    succeeds(Command::new(&py).args(["-c", &format!("import {module}")])).then_some(py)
+}
+
+/// Perl when it can load `module` (`DBD::MariaDB`, `DBD::mysql`).
+pub fn find_perl_with(module: &str) -> Option<PathBuf> {
+    let perl = find_program("perl")?;
+    succeeds(
+        Command::new(&perl)
+            .arg(format!("-M{module}"))
+            .args(["-e", "1"]),
+    )
+    .then_some(perl)
+}
+
+/// Ruby when it can `require "mysql2"` (ruby-mysql2).
+pub fn find_ruby_with_mysql2() -> Option<PathBuf> {
+    let ruby = find_program("ruby")?;
+    succeeds(Command::new(&ruby).args(["-e", "require 'mysql2'"])).then_some(ruby)
+}
+
+/// PHP with mysqli (php-cli php-mysql).
+pub fn find_php_with_mysqli() -> Option<PathBuf> {
+    let php = find_program("php")?;
+    succeeds(Command::new(&php).args(["-r", "exit(function_exists('mysqli_init') ? 0 : 1);"]))
+        .then_some(php)
+}
+
+/// mycli 1.x (the last that reads MySQL option files): $MYCNF_TEST_MYCLI, else the
+/// project's .venv-mycli (which scripts/test creates; mycli pins an older PyMySQL, so it has a
+/// venv of its own).
+pub fn find_mycli() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("MYCNF_TEST_MYCLI").map(PathBuf::from),
+        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv-mycli/bin/mycli")),
+    ];
+    candidates.into_iter().flatten().find(|p| {
+        Command::new(p)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success() && o.stdout.starts_with(b"mycli, version 1."))
+    })
+}
+
+fn succeeds(cmd: &mut Command) -> bool {
+    cmd.output().is_ok_and(|o| o.status.success())
+}
+
+/// The database clients of the client table's proof (tests/e2e_server.rs), each as: what it
+/// is, what installs it, and the interpreter that runs its driver script in tests/clients/
+/// (None: missing).
+pub fn client_interpreters() -> Vec<(&'static str, &'static str, Option<PathBuf>)> {
+    vec![
+        (
+            "MySQLdb 1.4 on Debian's Python",
+            "python3-mysqldb",
+            find_debian_python_with("MySQLdb"),
+        ),
+        (
+            "pip mysqlclient",
+            "libmariadb-dev pkg-config, then pip mysqlclient in .venv (scripts/test)",
+            find_venv_python_with("MySQLdb"),
+        ),
+        (
+            "pip mariadb (MariaDB Connector/Python)",
+            "libmariadb-dev, then pip mariadb in .venv (scripts/test)",
+            find_venv_python_with("mariadb"),
+        ),
+        (
+            "DBD::MariaDB",
+            "libdbd-mariadb-perl",
+            find_perl_with("DBD::MariaDB"),
+        ),
+        (
+            "DBD::mysql",
+            "libdbd-mysql-perl",
+            find_perl_with("DBD::mysql"),
+        ),
+        ("ruby-mysql2", "ruby ruby-mysql2", find_ruby_with_mysql2()),
+        (
+            "PyMySQL 1.0 on Debian's Python",
+            "python3-pymysql",
+            find_debian_python_with("pymysql"),
+        ),
+        (
+            "asyncmy",
+            "pip asyncmy in .venv (scripts/test)",
+            find_venv_python_with("asyncmy"),
+        ),
+        (
+            "aiomysql",
+            "pip aiomysql in .venv (scripts/test)",
+            find_venv_python_with("aiomysql"),
+        ),
+        (
+            "mycli 1.x",
+            "pip mycli<2 in .venv-mycli (scripts/test)",
+            find_mycli(),
+        ),
+        ("PHP mysqli", "php-cli php-mysql", find_php_with_mysqli()),
+    ]
+}
+
 /// Every tool some ignored test needs, with what provides it, and whether it is here.
 pub fn tools() -> Vec<(&'static str, &'static str, bool)> {
     let programs = [
@@ -216,6 +334,11 @@ pub fn tools() -> Vec<(&'static str, &'static str, bool)> {
         "python3-mysqldb",
         has_mysqldb(),
     ));
+    v.extend(
+        client_interpreters()
+            .into_iter()
+            .map(|(what, install, found)| (what, install, found.is_some())),
+    );
     v
 }
 
