@@ -1129,6 +1129,25 @@ impl Claim {
 fn every_client_family_does_what_the_client_table_says_on_four_servers() {
     let started = Instant::now();
     let drivers = drivers();
+    // The families driven here are exactly those the client data says are proven end to end
+    // (docs/clients.md says so per family).
+    let driven: std::collections::BTreeSet<String> =
+        drivers.iter().map(|d| d.family.to_string()).collect();
+    let proven: std::collections::BTreeSet<String> = mycnf_secure::clients::PROFILES
+        .iter()
+        .filter(|p| matches!(p.proof, mycnf_secure::clients::Proof::EndToEnd(_)))
+        .map(|p| {
+            serde_json::to_value(p.family)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        driven, proven,
+        "the drivers' families and the families the client data marks as proven end to end"
+    );
     let four = four_servers();
     let dir = four.dir.as_path();
     let mut mismatches = Vec::new();

@@ -370,9 +370,7 @@ pub const PROFILES: &[Profile] = &[
     Profile {
         fix: "pass --ssl-ca and --ssl-verify-server-cert on mycli's command line",
         members: "mycli 1.x, the last versions that read ~/.my.cnf",
-        proof: Proof::Unverified(
-            "not installed by the test suite; measured by hand with mycli 1.x (TLS used, ssl-ca ignored)",
-        ),
+        proof: Proof::EndToEnd("mycli 1.76 from PyPI, given the file with --defaults-file"),
         ..library(
             Family::Mycli,
             "mycli 1.x",
@@ -402,8 +400,8 @@ pub const PROFILES: &[Profile] = &[
     Profile {
         fix: "set TLS in the application (mysqli::ssl_set and MYSQLI_CLIENT_SSL, or PDO::MYSQL_ATTR_SSL_CA)",
         members: "PHP's mysqli and PDO_MySQL on mysqlnd",
-        proof: Proof::Unverified(
-            "mysqlnd has no option-file reader (its MYSQLI_READ_DEFAULT_FILE is accepted and ignored)",
+        proof: Proof::EndToEnd(
+            "PHP 8.2's mysqli given the file with MYSQLI_READ_DEFAULT_FILE (Debian's php-mysql): it takes nothing from it, not even the port",
         ),
         ..library(
             Family::PhpMysqlnd,
