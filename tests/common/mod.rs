@@ -304,6 +304,10 @@ pub fn tools() -> Vec<(&'static str, &'static str, bool)> {
         ("chattr", "e2fsprogs"),
         ("unshare", "util-linux"),
         ("mount", "mount"),
+        // The Debian package (tests/deb.rs).
+        ("cargo-deb", "cargo install cargo-deb"),
+        ("dpkg-deb", "dpkg"),
+        ("man", "man-db"),
     ];
     let mut v: Vec<_> = programs
         .iter()
@@ -334,12 +338,34 @@ pub fn tools() -> Vec<(&'static str, &'static str, bool)> {
         "python3-mysqldb",
         has_mysqldb(),
     ));
+    v.push((
+        "ansible-playbook",
+        "pip ansible-core in .venv (scripts/test)",
+        venv_has_program("ansible-playbook"),
+    ));
     v.extend(
         client_interpreters()
             .into_iter()
             .map(|(what, install, found)| (what, install, found.is_some())),
     );
     v
+}
+
+/// Whether the test venv (beside $MYCNF_TEST_PYTHON, or .venv) has the program `name`.
+pub fn venv_has_program(name: &str) -> bool {
+    [
+        std::env::var_os("MYCNF_TEST_PYTHON")
+            .map(PathBuf::from)
+            .and_then(|py| py.parent().map(|d| d.join(name))),
+        Some(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(".venv/bin")
+                .join(name),
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .any(|p| p.is_file())
 }
 
 /// Debian's Python with MySQLdb, which runs on the system's MariaDB Connector/C (libmariadb3).
