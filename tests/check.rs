@@ -449,3 +449,238 @@ fn the_rest_of_a_cut_line_stops_the_mariadb_programs_and_is_not_quoted() {
     assert!(message.contains("mariadb-dump"), "{message}");
     assert!(!report.to_string().contains("TAILOF"), "{report:#}");
 }
+
+/// `check --format sarif` on every fixture that triggers a rule (as relative paths, the way a
+/// pipeline runs it in a checkout), beside `--format json` on the same files.
+fn sarif_and_json(dir: &Path) -> (Value, Value) {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("MC") && n.contains("-line") && n.ends_with(".cnf"))
+        .collect();
+    names.sort();
+    let report = |format: &str| -> Value {
+        let out = common::clean_command(&common::ours(), dir)
+            .current_dir(dir)
+            .arg("check")
+            .args(&names)
+            .args(["--format", format])
+            .env("MYCNF_SECURE_NOW", "1893456000")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    (report("sarif"), report("json"))
+}
+
+/// The SARIF URI of a JSON finding's file (paths here need no percent-encoding).
+fn uri_of(f: &Value) -> String {
+    let file = f["file"].as_str().unwrap();
+    if file.starts_with('/') {
+        format!("file://{file}")
+    } else {
+        file.to_string()
+    }
+}
+
+#[test]
+fn sarif_describes_every_rule_and_puts_each_finding_at_its_file_line_and_column() {
+    let dir = corpus();
+    let (sarif, json) = sarif_and_json(dir.path());
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "mycnf-secure");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), mycnf_secure::check::rules::RULES.len());
+    for r in rules {
+        let help = r["help"]["text"].as_str().unwrap();
+        assert!(help.contains("docs/check-rules.md"), "{r}");
+        assert!(!r["shortDescription"]["text"].as_str().unwrap().is_empty());
+    }
+    let results = run["results"].as_array().unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(results.len(), findings.len());
+    for (r, f) in results.iter().zip(findings) {
+        assert_eq!(r["ruleId"], f["code"]);
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], f["code"], "ruleIndex of {r}");
+        assert_eq!(r["level"], f["severity"]);
+        assert!(
+            r["message"]["text"]
+                .as_str()
+                .unwrap()
+                .starts_with(f["message"].as_str().unwrap())
+        );
+        let place = &r["locations"][0]["physicalLocation"];
+        // The JSON report names the file as given: relative, as the pipeline's checkout is,
+        // stays relative; an absolute one (an included file) is a file:// URL.
+        assert_eq!(place["artifactLocation"]["uri"], uri_of(f), "{r}");
+        if f["line"].as_u64().unwrap() > 0 {
+            assert_eq!(place["region"]["startLine"], f["line"], "{r}");
+            assert_eq!(place["region"]["startColumn"], f["col"], "{r}");
+        } else {
+            assert!(place.get("region").is_none(), "{r}");
+        }
+        if let Some(related) = f.get("related").filter(|v| !v.is_null()) {
+            let rel = &r["relatedLocations"][0];
+            assert_eq!(
+                rel["physicalLocation"]["region"]["startLine"],
+                related["line"]
+            );
+            assert_eq!(rel["message"]["text"], related["note"]);
+        }
+    }
+    // The syntax rules of every fixture show up (the posture rules need a whole chain).
+    let codes: std::collections::BTreeSet<&str> = results
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    assert!(codes.len() >= 25, "{codes:?}");
+}
+
+/// A real SARIF consumer (Microsoft's sarif-tools, from PyPI) reads the log and finds what the
+/// JSON report says: each finding's severity, code, file and line.
+#[test]
+#[ignore = "needs sarif-tools (PyPI, in the test venv); scripts/test installs it and runs it"]
+fn sarif_tools_reads_the_same_findings_as_the_json_report() {
+    let sarif_program = [
+        std::env::var_os("MYCNF_TEST_PYTHON")
+            .map(PathBuf::from)
+            .and_then(|py| py.parent().map(|d| d.join("sarif"))),
+        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/sarif")),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|p| p.is_file())
+    .unwrap_or_else(|| {
+        common::missing(
+            "sarif-tools",
+            "pip install sarif-tools in the test venv (scripts/test does)",
+        )
+    });
+    let dir = corpus();
+    let (sarif, json) = sarif_and_json(dir.path());
+    let log = dir.path().join("check.sarif");
+    std::fs::write(&log, serde_json::to_vec(&sarif).unwrap()).unwrap();
+    let csv = dir.path().join("check.csv");
+    let out = std::process::Command::new(&sarif_program)
+        .arg("csv")
+        .arg(&log)
+        .arg("--output")
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&csv).unwrap();
+    // Rows: Tool,Severity,Code,Description,Location,Line (the description may be quoted and
+    // hold commas: the code is the third field, the location and line the last two).
+    let mut theirs: Vec<(String, String, String, String)> = text
+        .lines()
+        .skip(1)
+        .map(|row| {
+            let fields: Vec<&str> = row.split(',').collect();
+            let n = fields.len();
+            (
+                fields[1].to_string(),
+                fields[2].to_string(),
+                fields[n - 2].to_string(),
+                fields[n - 1].to_string(),
+            )
+        })
+        .collect();
+    let mut ours: Vec<(String, String, String, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap().to_string(),
+                f["code"].as_str().unwrap().to_string(),
+                uri_of(f),
+                // A finding about a whole file has no region; sarif-tools calls that line 1.
+                f["line"].as_u64().unwrap().max(1).to_string(),
+            )
+        })
+        .collect();
+    theirs.sort();
+    ours.sort();
+    assert_eq!(theirs, ours);
+}
+
+/// The pre-commit hook (`.pre-commit-hooks.yaml`, the hook that runs the installed binary), run
+/// by real pre-commit (PyPI) on a repository holding option files: a file with an error fails
+/// the hook and names the rule; a clean file passes; a file that is not an option file is not
+/// given to it.
+#[test]
+#[ignore = "needs pre-commit (PyPI, in the test venv) and git; scripts/test installs it and runs it"]
+fn the_pre_commit_hook_fails_on_a_broken_option_file_and_passes_a_clean_one() {
+    let pre_commit = [
+        std::env::var_os("MYCNF_TEST_PYTHON")
+            .map(PathBuf::from)
+            .and_then(|py| py.parent().map(|d| d.join("pre-commit"))),
+        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/pre-commit")),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|p| p.is_file())
+    .unwrap_or_else(|| {
+        common::missing(
+            "pre-commit",
+            "pip install pre-commit in the test venv (scripts/test does)",
+        )
+    });
+    let git = common::program("git", "git");
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(repo.join("deploy")).unwrap();
+    std::fs::write(repo.join("deploy/broken.cnf"), "user = app\n[client]\n").unwrap();
+    std::fs::write(
+        repo.join("deploy/my.cnf"),
+        "[client]\nhost = db.example.test\n",
+    )
+    .unwrap();
+    std::fs::write(repo.join("notes.txt"), "user = app\n").unwrap();
+    let bin = common::ours();
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = |program: &Path, args: &[&str]| {
+        common::clean_command(program, dir.path())
+            .current_dir(&repo)
+            .args(args)
+            .env("PATH", &path)
+            .env("PRE_COMMIT_HOME", dir.path().join("cache"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+            .output()
+            .unwrap()
+    };
+    assert!(run(&git, &["init", "-q"]).status.success());
+    assert!(run(&git, &["add", "."]).status.success());
+    let hooks = env!("CARGO_MANIFEST_DIR");
+    let hook = |files: &[&str]| {
+        let mut args = vec!["try-repo", hooks, "mycnf-secure-check-system", "--files"];
+        args.extend_from_slice(files);
+        run(&pre_commit, &args)
+    };
+    let broken = hook(&["deploy/broken.cnf", "notes.txt"]);
+    let text = String::from_utf8_lossy(&broken.stdout);
+    assert!(!broken.status.success(), "{text}");
+    assert!(text.contains("error[MC101]"), "{text}");
+    assert!(text.contains("deploy/broken.cnf:1"), "{text}");
+    assert!(!text.contains("notes.txt"), "{text}");
+    let clean = hook(&["deploy/my.cnf"]);
+    let text = String::from_utf8_lossy(&clean.stdout);
+    assert!(clean.status.success(), "{text}");
+    assert!(text.contains("Passed"), "{text}");
+}

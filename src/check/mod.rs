@@ -8,6 +8,7 @@
 
 mod posture;
 pub mod rules;
+pub mod sarif;
 mod syntax;
 
 use std::collections::HashSet;

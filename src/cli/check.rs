@@ -5,7 +5,7 @@ use serde::Serialize;
 use mycnf_secure::chain::{self, ChainFile, FileOptions, Vendor};
 use mycnf_secure::check::{self, CheckInput, CheckReport, Severity};
 
-use crate::cli::{CheckArgs, Exit, Format};
+use crate::cli::{CheckArgs, CheckFormat, Exit};
 
 #[derive(Serialize)]
 struct JsonOut<'a> {
@@ -45,7 +45,13 @@ pub fn run(args: CheckArgs) -> Exit {
     });
     let failed = report.errors() > 0 || (args.strict && report.warnings() > 0);
     let text = match args.format {
-        Format::Json => {
+        CheckFormat::Sarif => {
+            let mut s =
+                serde_json::to_string_pretty(&check::sarif::log(&report)).expect("serialisable");
+            s.push('\n');
+            s
+        }
+        CheckFormat::Json => {
             let mut s = serde_json::to_string_pretty(&JsonOut {
                 schema: "mycnf-secure/check/v1",
                 errors: report.errors(),
@@ -57,7 +63,7 @@ pub fn run(args: CheckArgs) -> Exit {
             s.push('\n');
             s
         }
-        Format::Text => render(&report),
+        CheckFormat::Text => render(&report),
     };
     if let Err(e) = super::output::show(&text) {
         return e;

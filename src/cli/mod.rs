@@ -133,6 +133,15 @@ pub enum Format {
     Json,
 }
 
+/// `check`'s output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+    /// SARIF 2.1.0 (code-scanning pipelines)
+    Sarif,
+}
+
 /// Which clients read the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum TargetArg {
@@ -273,9 +282,9 @@ pub struct CheckArgs {
     /// Exit 1 on warnings too.
     #[arg(long)]
     pub strict: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Output format (sarif: SARIF 2.1.0, for code scanning).
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
     /// Check only this file, as a client given --defaults-file would read it.
     #[arg(long, value_name = "FILE", conflicts_with = "files")]
     pub defaults_file: Option<PathBuf>,
