@@ -308,6 +308,7 @@ pub fn tools() -> Vec<(&'static str, &'static str, bool)> {
         ("cargo-deb", "cargo install cargo-deb"),
         ("dpkg-deb", "dpkg"),
         ("man", "man-db"),
+        ("git", "git"),
     ];
     let mut v: Vec<_> = programs
         .iter()
@@ -338,11 +339,13 @@ pub fn tools() -> Vec<(&'static str, &'static str, bool)> {
         "python3-mysqldb",
         has_mysqldb(),
     ));
-    v.push((
-        "ansible-playbook",
-        "pip ansible-core in .venv (scripts/test)",
-        venv_has_program("ansible-playbook"),
-    ));
+    for (program, package) in [
+        ("ansible-playbook", "pip ansible-core in .venv (scripts/test)"),
+        ("sarif", "pip sarif-tools in .venv (scripts/test)"),
+        ("pre-commit", "pip pre-commit in .venv (scripts/test)"),
+    ] {
+        v.push((program, package, venv_has_program(program)));
+    }
     v.extend(
         client_interpreters()
             .into_iter()
