@@ -992,19 +992,78 @@ fn a_password_file_readable_by_others_gets_a_warning() {
     );
 }
 
+/// Runs add-ca on a terminal, typing each piece of input after its pause (milliseconds).
+fn on_terminal_typed(dir: &Path, args: &str, typed: &[(u64, &str)]) -> (Output, String) {
+    use std::io::Write;
+    let mut child = common::clean_command(&common::script(), dir)
+        .args(["-qec"])
+        .arg(format!("{} add-ca {args}", common::ours().display()))
+        .arg("/dev/null")
+        .current_dir(dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for (pause, text) in typed {
+        std::thread::sleep(std::time::Duration::from_millis(*pause));
+        stdin.write_all(text.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    (out, shown)
+}
+
+/// A paste is read whole, then the question is asked: it ends with an empty line once nothing
+/// more of it follows, and the answer typed after the diff is never taken for part of it.
 #[test]
 #[ignore = "needs script (bsdutils) for a terminal; scripts/test installs it and runs it"]
-fn a_certificate_pasted_on_a_terminal_ends_at_its_end_line_and_is_installed() {
+fn a_certificate_pasted_on_a_terminal_ends_at_an_empty_line_then_the_answer_is_read() {
     let c = case("00-no-file");
     let dir = c.tmp.path();
     let pem = std::fs::read_to_string(&c.ca).unwrap();
     let args = format!("- --file {}", c.file.display());
-    let (out, shown) = on_terminal(dir, &args, &format!("{pem}y\n"));
+    let (out, shown) = on_terminal_typed(dir, &args, &[(800, &format!("{pem}\n")), (1500, "y\n")]);
     assert!(shown.contains("Paste the CA certificate"), "{shown}");
+    assert!(shown.contains("apply?"), "{shown}");
     assert_eq!(out.status.code(), Some(0), "{shown}");
     let written = std::fs::read_to_string(&c.file).unwrap();
     let installed = dir.join(".local/share/mycnf-secure/ca");
     assert!(written.contains(installed.to_str().unwrap()), "{written}");
+}
+
+/// A bundle pasted with empty lines between its certificates arrives in one burst and is read
+/// whole: both CAs are installed, none is taken for the answer.
+#[test]
+#[ignore = "needs script (bsdutils) for a terminal; scripts/test installs it and runs it"]
+fn a_bundle_pasted_with_empty_lines_between_certificates_is_read_whole() {
+    let c = case("00-no-file");
+    let dir = c.tmp.path();
+    let one = certs::root("Pasted Root One").pem();
+    let two = certs::root("Pasted Root Two").pem();
+    let paste = format!("{one}\n\n{two}\n");
+    let args = format!("- --file {}", c.file.display());
+    let (out, shown) = on_terminal_typed(dir, &args, &[(800, &paste), (1500, "y\n")]);
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    assert!(shown.contains("2 usable CAs in 2 certificates"), "{shown}");
+    let written = std::fs::read_to_string(&c.file).unwrap();
+    assert!(written.contains("ssl-ca"), "{written}");
+}
+
+/// Ctrl-D ends the paste too (the guide says "paste, then Ctrl-D").
+#[test]
+#[ignore = "needs script (bsdutils) for a terminal; scripts/test installs it and runs it"]
+fn a_paste_ended_with_ctrl_d_is_read_then_the_answer() {
+    let c = case("00-no-file");
+    let dir = c.tmp.path();
+    let pem = std::fs::read_to_string(&c.ca).unwrap();
+    let args = format!("- --file {}", c.file.display());
+    let (out, shown) = on_terminal_typed(dir, &args, &[(800, &pem), (300, "\u{4}"), (1500, "y\n")]);
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    assert!(shown.contains("apply?"), "{shown}");
+    assert!(std::fs::read_to_string(&c.file).unwrap().contains("ssl-ca"));
 }
 
 #[test]

@@ -12,30 +12,70 @@ use crate::cli::add_ca::Stop;
 /// The most a CA file or paste may hold (a system bundle is about 200 KiB).
 const MAX_CA_BYTES: u64 = 16 * 1024 * 1024;
 
-/// A certificate from standard input. Pasted on a terminal, it ends with its END line (no
-/// Ctrl-D needed); from a pipe, with the end of input (a bundle may hold several).
+/// A certificate from standard input. From a pipe it ends with the end of input (a bundle may
+/// hold several). Pasted on a terminal, it ends with Ctrl-D, or with an empty line after an END
+/// line when nothing more of the paste follows at once: a bundle pasted with empty lines between
+/// its certificates arrives in one burst and is read whole, and the answer to the question that
+/// follows is never taken for part of it.
 fn read_pasted() -> std::io::Result<Vec<u8>> {
-    use std::io::{BufRead, IsTerminal};
+    use std::io::IsTerminal;
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
         return fsio::read_bounded(stdin.lock(), MAX_CA_BYTES);
     }
     crate::cli::output::error(
-        "Paste the CA certificate (PEM); it ends at its -----END CERTIFICATE----- line:",
+        "Paste the CA certificate(s) (PEM), then press Ctrl-D (or Enter on an empty line):",
     );
-    let mut buf = Vec::new();
-    let mut lock = stdin.lock();
+    read_terminal_paste(rustix::stdio::stdin())
+}
+
+/// How long a paste may pause and still be one paste.
+const PASTE_PAUSE_MS: i32 = 300;
+
+fn read_terminal_paste(fd: rustix::fd::BorrowedFd<'_>) -> std::io::Result<Vec<u8>> {
+    use rustix::event::{PollFd, PollFlags, poll};
+    let mut buf: Vec<u8> = Vec::new();
+    // Where the line being read starts, and whether the last line with text was an END line
+    // followed by an empty line (the paste may end here).
+    let mut line_start = 0;
+    let mut after_end = false;
+    let mut may_end = false;
+    let mut chunk = [0u8; 4096];
     loop {
-        let mut line = Vec::new();
-        if lock.read_until(b'\n', &mut line)? == 0 {
+        if may_end {
+            let mut fds = [PollFd::new(&fd, PollFlags::IN)];
+            let timeout = rustix::event::Timespec {
+                tv_sec: 0,
+                tv_nsec: i64::from(PASTE_PAUSE_MS) * 1_000_000,
+            };
+            let ready = poll(&mut fds, Some(&timeout)).map_err(std::io::Error::from)?;
+            if ready == 0 {
+                break;
+            }
+        }
+        let n = match rustix::io::read(fd, &mut chunk) {
+            Ok(n) => n,
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        if n == 0 {
+            // Ctrl-D (at the start of a line; after text it only hands the text over).
             break;
         }
-        buf.extend_from_slice(&line);
+        buf.extend_from_slice(&chunk[..n]);
         if buf.len() as u64 > MAX_CA_BYTES {
             return fsio::read_bounded(&buf[..], MAX_CA_BYTES);
         }
-        if String::from_utf8_lossy(&line).trim() == "-----END CERTIFICATE-----" {
-            break;
+        while let Some(nl) = buf[line_start..].iter().position(|&b| b == b'\n') {
+            let line = String::from_utf8_lossy(&buf[line_start..line_start + nl]).into_owned();
+            let text = line.trim();
+            if text.is_empty() {
+                may_end = after_end;
+            } else {
+                after_end = text.starts_with("-----END ");
+                may_end = false;
+            }
+            line_start += nl + 1;
         }
     }
     Ok(buf)

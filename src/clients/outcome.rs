@@ -607,6 +607,23 @@ mod tests {
     }
 
     #[test]
+    fn pymysql_and_its_forks_take_a_prefixed_tls_line_for_an_unknown_key() {
+        use Family::*;
+        for line in [
+            ("client", "skip-ssl-ca", None),
+            ("client", "loose-ssl-ca", Some("/ca.pem")),
+            ("client", "disable-ssl-cert", None),
+        ] {
+            let o = opts(&[line]);
+            for f in [Pymysql, PymysqlOld, Asyncmy] {
+                let r = row(&o, f);
+                assert_eq!(r.ca_verified, Some(false), "{f:?} {line:?}: {}", r.summary);
+                assert_ne!(r.tls, Some(TlsUse::Required), "{f:?} {line:?}");
+            }
+        }
+    }
+
+    #[test]
     fn connector_c_3_4_verifies_by_default_and_3_3_does_not() {
         let o = opts(&[("client", "ssl-ca", Some("/ca.pem"))]);
         let old = row(&o, Family::ConnectorC);

@@ -340,7 +340,10 @@ pub fn tools() -> Vec<(&'static str, &'static str, bool)> {
         has_mysqldb(),
     ));
     for (program, package) in [
-        ("ansible-playbook", "pip ansible-core in .venv (scripts/test)"),
+        (
+            "ansible-playbook",
+            "pip ansible-core in .venv (scripts/test)",
+        ),
         ("sarif", "pip sarif-tools in .venv (scripts/test)"),
         ("pre-commit", "pip pre-commit in .venv (scripts/test)"),
     ] {
