@@ -684,3 +684,31 @@ fn the_pre_commit_hook_fails_on_a_broken_option_file_and_passes_a_clean_one() {
     assert!(clean.status.success(), "{text}");
     assert!(text.contains("Passed"), "{text}");
 }
+
+/// A file named on the command line that cannot be read is an I/O failure (exit 4, with the
+/// finding); a folder named there is an error (exit 1), though a client reading the chain
+/// only skips one.
+#[test]
+fn a_named_file_that_cannot_be_read_exits_4_and_a_named_folder_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::create_dir(dir.join("conf.d")).unwrap();
+    let run = |args: &[&str]| {
+        common::clean_command(&common::ours(), dir)
+            .current_dir(dir)
+            .arg("check")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    for missing in ["missing.cnf", dir.join("missing.cnf").to_str().unwrap()] {
+        let out = run(&[missing]);
+        assert_eq!(out.status.code(), Some(4), "{missing}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("error[MC118]"));
+    }
+    let out = run(&["conf.d", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = finding(&report, "MC121");
+    assert_eq!(f["severity"], "error");
+}

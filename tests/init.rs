@@ -399,3 +399,46 @@ fn a_local_socket_file_without_tls_also_passes_check() {
         .unwrap();
     assert!(String::from_utf8_lossy(&check.stdout).ends_with("0 errors, 0 warnings in 1 file\n"));
 }
+
+/// `-q` prints errors only: no "wrote", no warning, no diff; the file is written all the same.
+/// `init -o -` still prints the file, which is what it is run for.
+#[test]
+fn quiet_prints_nothing_but_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let file = dir.join("new.cnf");
+    let file_arg = file.to_str().unwrap();
+    let args = ["-q", "--host", "db.example.test", "--user", "app", "-o"];
+    let mut first: Vec<&str> = args.to_vec();
+    first.push(file_arg);
+    let out = init(dir, &first, "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(std::fs::read_to_string(&file).unwrap().contains("host"));
+    // Replacing it with --force: still silent.
+    let mut again = first.clone();
+    again.push("--force");
+    let out = init(dir, &again, "");
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty() && out.stderr.is_empty());
+    // An error is still printed.
+    let out = init(dir, &first, "");
+    assert_eq!(out.status.code(), Some(5));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("exists"));
+    // -o - prints the file.
+    let out = init(dir, &["-q", "--host", "h", "--user", "u", "-o", "-"], "");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("host"));
+}

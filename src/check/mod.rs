@@ -180,7 +180,17 @@ fn finish(
     let mut unread: Vec<PathBuf> = Vec::new();
     for notice in notices {
         match notice_finding(notice) {
-            Some(Ok(f)) => {
+            Some(Ok(mut f)) => {
+                // A file named to be checked that is a folder or device is a mistake, whatever
+                // the clients make of it.
+                if f.code == "MC121"
+                    && input
+                        .files
+                        .iter()
+                        .any(|c| c.required && f.file.as_deref() == Some(c.path.as_path()))
+                {
+                    f.severity = Severity::Error;
+                }
                 if let Some(p) = &f.file
                     && !files.contains(p)
                 {

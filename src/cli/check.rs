@@ -68,7 +68,14 @@ pub fn run(args: CheckArgs) -> Exit {
     if let Err(e) = super::output::show(&text) {
         return e;
     }
-    if failed {
+    // A file named on the command line that cannot be read is an I/O failure (exit 4).
+    let unreadable = report
+        .findings
+        .iter()
+        .any(|f| f.code == "MC118" && f.file.as_ref().is_some_and(|p| args.files.contains(p)));
+    if unreadable {
+        Exit::Io
+    } else if failed {
         Exit::Findings
     } else {
         Exit::Success

@@ -44,7 +44,9 @@ fn run_inner(args: InitArgs) -> Result<Exit, Stop> {
         };
         Stop(exit, format!("error: {e}; nothing was written"))
     })?;
-    for w in &warnings {
+    // -q: errors only (and the file itself for -o -).
+    let quiet = crate::cli::ui::quiet();
+    for w in warnings.iter().filter(|_| !quiet) {
         output::error(&format!("warning: {w}"));
     }
     if output.as_os_str() == "-" {
@@ -208,7 +210,9 @@ fn write(
             text,
             &|name: &[u8]| !show && clients::is_secret(name),
         );
-        output::emit(diff.as_bytes()).map_err(|e| Stop(e, String::new()))?;
+        if !crate::cli::ui::quiet() {
+            output::emit(diff.as_bytes()).map_err(|e| Stop(e, String::new()))?;
+        }
     }
     let installed = match &install {
         Some((dest, pem)) => Some(ca::install(dest, pem).map_err(stop_for)?),
@@ -221,15 +225,17 @@ fn write(
             }
             Stop(Exit::Io, format!("error: {e}"))
         })?;
-    output::emit(
-        format!(
-            "wrote {} (mode {:04o})\n",
-            written.target.display(),
-            written.mode
+    if !crate::cli::ui::quiet() {
+        output::emit(
+            format!(
+                "wrote {} (mode {:04o})\n",
+                written.target.display(),
+                written.mode
+            )
+            .as_bytes(),
         )
-        .as_bytes(),
-    )
-    .map_err(|e| Stop(e, String::new()))?;
+        .map_err(|e| Stop(e, String::new()))?;
+    }
     Ok(Exit::Success)
 }
 
