@@ -285,3 +285,38 @@ fn no_control_sequence_from_an_argument_or_a_certificate_reaches_the_terminal() 
         }
     }
 }
+
+/// Each command's examples are printed as written, however narrow the terminal: no example
+/// command is broken over two lines (clap wraps the rest of the help to the width).
+#[test]
+fn help_examples_are_printed_verbatim_at_any_width() {
+    let examples = |columns: &str, args: &[&str]| -> String {
+        let out = std::process::Command::new(common::ours())
+            .args(args)
+            .env("COLUMNS", columns)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        text[text.find("Examples:").expect("an Examples section")..].to_string()
+    };
+    for cmd in [
+        "add-ca",
+        "init",
+        "check",
+        "show",
+        "print-defaults",
+        "inspect-ca",
+        "completions",
+    ] {
+        let wide = examples("200", &[cmd, "--help"]);
+        for form in [vec![cmd, "--help"], vec![cmd, "-h"], vec!["help", cmd]] {
+            assert_eq!(examples("40", &form), wide, "{form:?}");
+        }
+        for line in wide.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+            assert!(
+                line.starts_with("  ") && line.contains("mycnf-secure"),
+                "{cmd}: an example line that is not a whole command: {line:?}"
+            );
+        }
+    }
+}

@@ -369,11 +369,15 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
             // clap's messages quote the arguments: they go through the terminal gate too.
-            let text = e.render().ansi().to_string();
+            let mut text = e.render().ansi().to_string();
+            if e.kind() == clap::error::ErrorKind::DisplayHelp {
+                text = examples_verbatim(&text, &args);
+            }
             return if e.use_stderr() {
                 output::error(&text);
                 Exit::Usage
@@ -413,6 +417,28 @@ where
                 Exit::Io
             }
         },
+    }
+}
+
+/// The help with its examples as written: clap wraps the text after the options to the
+/// terminal's width, which breaks a long example command in two and copy-paste with it. The
+/// examples of the command asked about (`mycnf-secure add-ca --help`, `mycnf-secure help
+/// add-ca`) replace their wrapped rendering.
+fn examples_verbatim(rendered: &str, args: &[OsString]) -> String {
+    const HEADING: &str = "Examples:";
+    let cmd = <Cli as clap::CommandFactory>::command();
+    let sub = args
+        .iter()
+        .skip(1)
+        .filter_map(|a| a.to_str())
+        .find_map(|a| cmd.find_subcommand(a));
+    let after = sub
+        .map_or_else(|| cmd.get_after_help(), |s| s.get_after_help())
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    match (after.find(HEADING), rendered.rfind(HEADING)) {
+        (Some(a), Some(r)) => format!("{}{}\n", &rendered[..r], after[a..].trim_end()),
+        _ => rendered.to_string(),
     }
 }
 
