@@ -302,9 +302,19 @@ fn add_ca_never_exits_0_leaving_a_client_of_its_target_stopped_or_with_tls_switc
                 );
                 if out.status.code() == Some(3) {
                     refused.push(format!("{shape} {target}"));
-                    let err = text(&out.stderr, dir);
+                    // With --format json the refusal is JSON too, naming the line.
+                    let err = &json(&out)["error"];
+                    assert_eq!(err["code"], "blocked_by_other_file", "{cell}: {err}");
                     assert!(
-                        err.contains("add-ca edits only") && err.contains(".cnf:"),
+                        err["message"]
+                            .as_str()
+                            .unwrap()
+                            .contains("add-ca edits only"),
+                        "{cell}: {err}"
+                    );
+                    assert!(
+                        err["file"].as_str().unwrap().ends_with(".cnf")
+                            && err["line"].as_u64() > Some(0),
                         "{cell}: {err}"
                     );
                     assert_eq!(std::fs::read(&c.file).ok(), original, "{cell}: wrote");

@@ -320,3 +320,129 @@ fn help_examples_are_printed_verbatim_at_any_width() {
         }
     }
 }
+
+/// With `--format json` every run prints exactly one JSON object on standard output, also when
+/// it fails: `{"error": {code, message, file, line, exit}}` (or the command's report with an
+/// `error` member), whose `exit` is the process's exit status (docs/json-schemas.md, "Errors").
+#[test]
+fn every_json_run_prints_one_json_object_also_on_failure() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let demo = |name: &str| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/certs")
+            .join(name)
+            .display()
+            .to_string()
+    };
+    std::fs::write(dir.join("before-group.cnf"), "user = app\n[client]\n").unwrap();
+    std::fs::write(dir.join("ok.cnf"), "[client]\nuser = app\n").unwrap();
+    std::fs::create_dir(dir.join("folder.cnf")).unwrap();
+    let f = |name: &str| dir.join(name).display().to_string();
+    let cases: Vec<(Vec<String>, u8, &str)> = vec![
+        // (arguments, exit status, error code)
+        (
+            vec![
+                "add-ca".into(),
+                demo("demo-server.pem"),
+                "--file".into(),
+                f("ok.cnf"),
+                "--yes".into(),
+            ],
+            3,
+            "CA202",
+        ),
+        (
+            vec![
+                "add-ca".into(),
+                demo("demo-ca.pem"),
+                "--file".into(),
+                f("before-group.cnf"),
+                "--yes".into(),
+            ],
+            3,
+            "MC101",
+        ),
+        (
+            vec![
+                "add-ca".into(),
+                demo("demo-ca.pem"),
+                "--file".into(),
+                f("folder.cnf"),
+                "--yes".into(),
+            ],
+            4,
+            "io",
+        ),
+        (
+            vec!["add-ca".into(), demo("demo-ca.pem"), "--bogus".into()],
+            2,
+            "usage",
+        ),
+        (
+            vec![
+                "add-ca".into(),
+                demo("demo-ca.pem"),
+                "--file".into(),
+                f("ok.cnf"),
+            ],
+            5,
+            "refused",
+        ),
+        (vec!["inspect-ca".into(), f("missing.pem")], 4, "io"),
+        (
+            vec!["show".into(), "--client".into(), "nope".into()],
+            2,
+            "usage",
+        ),
+        (vec!["check".into(), f("missing.cnf")], 4, "MC118"),
+        (
+            vec!["check".into(), "--format=json".into(), "--nope".into()],
+            2,
+            "usage",
+        ),
+    ];
+    for (mut args, status, code) in cases {
+        if !args.iter().any(|a| a == "--format=json") {
+            args.extend(["--format".to_string(), "json".to_string()]);
+        }
+        let out = common::clean_command(&common::ours(), dir)
+            .args(&args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(i32::from(status)),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut values =
+            serde_json::Deserializer::from_slice(&out.stdout).into_iter::<serde_json::Value>();
+        let doc = values
+            .next()
+            .unwrap_or_else(|| {
+                panic!(
+                    "{args:?}: no JSON: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                )
+            })
+            .unwrap();
+        assert!(
+            values.next().is_none(),
+            "{args:?}: more than one JSON value"
+        );
+        let error = &doc["error"];
+        assert_eq!(error["exit"], status, "{args:?}: {doc}");
+        assert_eq!(error["code"], code, "{args:?}: {doc}");
+        assert!(!error["message"].as_str().unwrap().is_empty(), "{args:?}");
+        if code == "refused" {
+            assert_eq!(error["refusal"], "not_confirmed", "{doc}");
+            assert_eq!(doc["applied"], false);
+        }
+        if code == "CA202" || code == "MC101" {
+            assert!(error["file"].is_string(), "{args:?}: {doc}");
+            assert!(error["line"].as_u64().unwrap() > 0, "{args:?}: {doc}");
+        }
+    }
+}

@@ -11,8 +11,9 @@ use mycnf_secure::apply::WriteError;
 use mycnf_secure::cert;
 use mycnf_secure::clients::{Level, Outcome};
 use mycnf_secure::context::Context;
-use mycnf_secure::diagnostic::{Finding, sanitize};
+use mycnf_secure::diagnostic::{Finding, Severity, sanitize};
 
+use crate::cli::failure::Refusal;
 use crate::cli::{AddCaArgs, Exit, Format, inspect_ca, output, render, ui};
 
 /// The document `--format json` prints (docs/json-schemas.md).
@@ -34,6 +35,9 @@ struct JsonOut<'a> {
     warnings: &'a [String],
     backup: Option<String>,
     exit: u8,
+    /// Why it failed, when it did (docs/json-schemas.md, "Errors").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -54,8 +58,7 @@ struct JsonChange {
     text: String,
 }
 
-/// Fails with a message and an exit code.
-pub(crate) struct Stop(pub(crate) Exit, pub(crate) String);
+pub(crate) use crate::cli::failure::Failure;
 
 /// What the flags ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,19 +86,17 @@ struct Checked {
 
 pub fn run(args: AddCaArgs) -> Exit {
     let ctx = crate::cli::context::context(true);
+    let json = args.format == Format::Json;
     match checked(args, &ctx).and_then(|c| run_checked(&c, &ctx)) {
         Ok(exit) => exit,
-        Err(Stop(exit, msg)) => {
-            output::error(&msg);
-            exit
-        }
+        Err(f) => f.report(json),
     }
 }
 
-fn checked(args: AddCaArgs, ctx: &Context) -> Result<Checked, Stop> {
+fn checked(args: AddCaArgs, ctx: &Context) -> Result<Checked, Failure> {
     if let Some(g) = &args.group {
         mycnf_secure::clients::settings::check_group(g, args.server_group).map_err(|why| {
-            Stop(
+            Failure::new(
                 Exit::Usage,
                 format!("error: --group: {}", sanitize(why.as_bytes())),
             )
@@ -105,9 +106,9 @@ fn checked(args: AddCaArgs, ctx: &Context) -> Result<Checked, Stop> {
     let file: PathBuf = match args.file.clone().or_else(crate::cli::context::default_file) {
         Some(f) => f,
         None => {
-            return Err(Stop(
+            return Err(Failure::new(
                 Exit::Io,
-                "error: no home folder: name the option file with --file".into(),
+                "error: no home folder: name the option file with --file",
             ));
         }
     };
@@ -144,7 +145,7 @@ fn checked(args: AddCaArgs, ctx: &Context) -> Result<Checked, Stop> {
 }
 
 /// Why the core stopped, for a person, with the exit status.
-pub(crate) fn stop_for(e: addca::Error) -> Stop {
+pub(crate) fn stop_for(e: addca::Error) -> Failure {
     match e {
         addca::Error::UnusableCa { label, report } => {
             let mut msg = format!(
@@ -159,30 +160,49 @@ pub(crate) fn stop_for(e: addca::Error) -> Stop {
                 .collect();
             msg.push_str(&render::findings(&list));
             msg.push_str("nothing was changed\n");
-            Stop(Exit::InvalidInput, msg)
+            let first = list.iter().find(|f| f.severity == Severity::Error);
+            let mut failure = Failure::new(Exit::InvalidInput, msg);
+            if let Some(f) = first {
+                failure = failure
+                    .code(f.code)
+                    .message(format!("{label} cannot be used as ssl-ca: {}", f.message))
+                    .at(Some(source.clone()), Some(f.line));
+            }
+            failure
         }
         e @ addca::Error::PublicRootsNeedIdentity { .. } => {
-            Stop(Exit::Usage, format!("error: {e}"))
+            Failure::new(Exit::Usage, format!("error: {e}"))
         }
         addca::Error::BadFile { findings, .. } => {
             let mut msg = render::findings(&findings);
             msg.push_str("nothing was changed\n");
-            Stop(Exit::InvalidInput, msg)
+            let first = findings
+                .iter()
+                .find(|f| f.severity == Severity::Error)
+                .or(findings.first());
+            let mut failure = Failure::new(Exit::InvalidInput, msg);
+            if let Some(f) = first {
+                failure = failure
+                    .code(f.code)
+                    .message(f.message.clone())
+                    .at(f.file.clone(), Some(f.line));
+            }
+            failure
         }
-        e @ addca::Error::Encode(_) => Stop(Exit::InvalidInput, format!("error: {e}")),
-        e @ addca::Error::WouldChange { .. } => Stop(
+        e @ addca::Error::Encode(_) => Failure::new(Exit::InvalidInput, format!("error: {e}")),
+        e @ addca::Error::WouldChange { .. } => Failure::new(
             Exit::InvalidInput,
             format!("error: {e}\nnothing was changed"),
         ),
         e @ (addca::Error::NoHome { .. } | addca::Error::Io { .. }) => {
-            Stop(Exit::Io, format!("error: {e}"))
+            Failure::new(Exit::Io, format!("error: {e}"))
         }
     }
 }
 
 /// Lines of other files that would still stop a client of the target or weaken its TLS: a
 /// refusal (exit 3), or with `--force` warnings.
-fn blocked(p: &mut Proposal, force: bool) -> Result<(), Stop> {
+fn blocked(p: &mut Proposal, force: bool) -> Result<(), Failure> {
     if p.review.blocked.is_empty() {
         return Ok(());
     }
@@ -210,24 +230,34 @@ fn blocked(p: &mut Proposal, force: bool) -> Result<(), Stop> {
         msg.push_str(&format!("  {}\n", sanitize(b.to_string().as_bytes())));
     }
     msg.push_str("comment them out yourself and run add-ca again, or give --force to write anyway\nnothing was changed");
-    Err(Stop(Exit::InvalidInput, msg))
+    let first = &p.review.blocked[0];
+    Err(Failure::new(Exit::InvalidInput, msg)
+        .code("blocked_by_other_file")
+        .message(format!(
+            "add-ca edits only {}; a line of another file would still stop a client of target {} or weaken its TLS: {}",
+            p.file.display(),
+            p.target.as_str(),
+            sanitize(first.to_string().as_bytes())
+        ))
+        .at(Some(first.file.clone()), Some(first.line)))
 }
 
-fn run_checked(c: &Checked, ctx: &Context) -> Result<Exit, Stop> {
+fn run_checked(c: &Checked, ctx: &Context) -> Result<Exit, Failure> {
     let mut p = addca::prepare(&c.request, ctx).map_err(stop_for)?;
     blocked(&mut p, c.force)?;
     let label = p.file.display().to_string();
     let changed = p.changed();
     let text = c.format == Format::Text;
-    let (exit, line, applied) = if !changed {
+    let (exit, line, applied, refusal) = if !changed {
         // The file already names the installed CA: make sure it is there (not for --check or
         // --dry-run, which write nothing).
         let wants_install = p.install && matches!(c.action, Action::Apply | Action::Ask { .. });
         match wants_install.then(|| addca::apply(&p, false)) {
-            Some(Err(e)) => (Exit::Io, format!("error: {e}"), None),
+            Some(Err(e)) => (Exit::Io, format!("error: {e}"), None, None),
             _ => (
                 Exit::Success,
                 format!("{label} already says this: nothing to do"),
+                None,
                 None,
             ),
         }
@@ -237,14 +267,21 @@ fn run_checked(c: &Checked, ctx: &Context) -> Result<Exit, Stop> {
                 Exit::Findings,
                 format!("{label} needs this change (--check: nothing written)"),
                 None,
+                None,
             ),
-            Action::DryRun => (Exit::Success, format!("dry run: {label} not written"), None),
+            Action::DryRun => (
+                Exit::Success,
+                format!("dry run: {label} not written"),
+                None,
+                None,
+            ),
             Action::Refuse => (
                 Exit::Refused,
                 format!(
                     "not applied: standard input is not a terminal, so nobody could confirm; run again with --yes to write {label} (or --dry-run / --check)"
                 ),
                 None,
+                Some(Refusal::NotConfirmed),
             ),
             Action::Apply => write(&p, c.backup),
             Action::Ask { tty } => {
@@ -254,14 +291,27 @@ fn run_checked(c: &Checked, ctx: &Context) -> Result<Exit, Stop> {
                 if ask("apply? [y/N] ", tty) {
                     write(&p, c.backup)
                 } else {
-                    (Exit::Refused, "not applied".to_string(), None)
+                    (
+                        Exit::Refused,
+                        "not applied".to_string(),
+                        None,
+                        Some(Refusal::NotConfirmed),
+                    )
                 }
             }
         }
     };
+    // A failure after the review: the report says why, as a failure before it would.
+    let failure = matches!(exit, Exit::Refused | Exit::Io).then(|| {
+        let mut f = Failure::new(exit, line.clone()).at(Some(p.file.clone()), None);
+        if let Some(r) = refusal {
+            f = f.refusal(r);
+        }
+        f
+    });
     let asked = changed && matches!(c.action, Action::Ask { .. });
     match c.format {
-        Format::Json => print_json(&p, exit, applied.as_ref())?,
+        Format::Json => print_json(&p, exit, applied.as_ref(), failure.as_ref())?,
         Format::Text => {
             if !asked {
                 print_text(&p)?;
@@ -269,15 +319,16 @@ fn run_checked(c: &Checked, ctx: &Context) -> Result<Exit, Stop> {
             if matches!(exit, Exit::Refused | Exit::Io | Exit::Findings) {
                 output::error(&line);
             } else if !ui::quiet() {
-                output::show(&format!("{line}\n")).map_err(|e| Stop(e, String::new()))?;
+                output::show(&format!("{line}\n")).map_err(|e| Failure::new(e, String::new()))?;
             }
         }
     }
     Ok(exit)
 }
 
-/// Applies the proposal: the exit status, the line that says what happened, what was done.
-fn write(p: &Proposal, backup: bool) -> (Exit, String, Option<addca::Applied>) {
+/// Applies the proposal: the exit status, the line that says what happened, what was done,
+/// and why it was refused if it was.
+fn write(p: &Proposal, backup: bool) -> (Exit, String, Option<addca::Applied>, Option<Refusal>) {
     match addca::apply(p, backup) {
         Ok(w) => {
             let kept = w
@@ -289,20 +340,36 @@ fn write(p: &Proposal, backup: bool) -> (Exit, String, Option<addca::Applied>) {
                 Exit::Success,
                 format!("wrote {}{kept}", w.written.display()),
                 Some(w),
+                None,
             )
         }
-        Err(e @ (ApplyError::Write(WriteError::Changed { .. }) | ApplyError::Verify(_))) => {
-            (Exit::Refused, format!("error: {e}"), None)
-        }
+        Err(e @ ApplyError::Write(WriteError::Changed { .. })) => (
+            Exit::Refused,
+            format!("error: {e}"),
+            None,
+            Some(Refusal::ChangedWhileReviewing),
+        ),
+        Err(e @ ApplyError::Verify(_)) => (
+            Exit::Refused,
+            format!("error: {e}"),
+            None,
+            Some(Refusal::ReadBackDiffers),
+        ),
         Err(e) => (
             Exit::Io,
             format!("error: {e}; the original is untouched"),
+            None,
             None,
         ),
     }
 }
 
-fn print_json(p: &Proposal, exit: Exit, applied: Option<&addca::Applied>) -> Result<(), Stop> {
+fn print_json(
+    p: &Proposal,
+    exit: Exit,
+    applied: Option<&addca::Applied>,
+    failure: Option<&Failure>,
+) -> Result<(), Failure> {
     let report = &p.verdict.report;
     let out = JsonOut {
         schema: "mycnf-secure/add-ca/v1",
@@ -346,14 +413,15 @@ fn print_json(p: &Proposal, exit: Exit, applied: Option<&addca::Applied>) -> Res
         warnings: &p.warnings,
         backup: applied.and_then(|a| a.backup.as_ref().map(|b| b.display().to_string())),
         exit: exit.code(),
+        error: failure.map(Failure::body),
     };
     let mut text = serde_json::to_string_pretty(&out).expect("serialisable");
     text.push('\n');
-    output::emit(text.as_bytes()).map_err(|e| Stop(e, String::new()))
+    output::emit(text.as_bytes()).map_err(|e| Failure::new(e, String::new()))
 }
 
 /// The diff, what was commented out, the client table and the warnings.
-fn print_text(p: &Proposal) -> Result<(), Stop> {
+fn print_text(p: &Proposal) -> Result<(), Failure> {
     if ui::quiet() {
         return Ok(());
     }
@@ -419,7 +487,7 @@ fn print_text(p: &Proposal) -> Result<(), Stop> {
         }
     }
     s.push('\n');
-    output::show(&s).map_err(|e| Stop(e, String::new()))
+    output::show(&s).map_err(|e| Failure::new(e, String::new()))
 }
 
 fn tty_available() -> bool {

@@ -5,6 +5,7 @@ use serde::Serialize;
 use mycnf_secure::chain::{self, ChainFile, FileOptions, Vendor};
 use mycnf_secure::check::{self, CheckInput, CheckReport, Severity};
 
+use crate::cli::failure::Failure;
 use crate::cli::{CheckArgs, CheckFormat, Exit};
 
 #[derive(Serialize)]
@@ -15,6 +16,9 @@ struct JsonOut<'a> {
     summary: String,
     #[serde(flatten)]
     report: &'a CheckReport,
+    /// Why it failed, when a named file cannot be read (docs/json-schemas.md, "Errors").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<serde_json::Value>,
 }
 
 pub fn run(args: CheckArgs) -> Exit {
@@ -44,6 +48,11 @@ pub fn run(args: CheckArgs) -> Exit {
         show_secrets: args.show_secrets,
     });
     let failed = report.errors() > 0 || (args.strict && report.warnings() > 0);
+    // A file named on the command line that cannot be read is an I/O failure (exit 4).
+    let unreadable = report
+        .findings
+        .iter()
+        .find(|f| f.code == "MC118" && f.file.as_ref().is_some_and(|p| args.files.contains(p)));
     let text = match args.format {
         CheckFormat::Sarif => {
             let mut s =
@@ -58,6 +67,12 @@ pub fn run(args: CheckArgs) -> Exit {
                 warnings: report.warnings(),
                 summary: report.summary(),
                 report: &report,
+                error: unreadable.map(|f| {
+                    Failure::new(Exit::Io, f.message.clone())
+                        .code(f.code)
+                        .at(f.file.clone(), None)
+                        .body()
+                }),
             })
             .expect("serialisable");
             s.push('\n');
@@ -68,12 +83,7 @@ pub fn run(args: CheckArgs) -> Exit {
     if let Err(e) = super::output::show(&text) {
         return e;
     }
-    // A file named on the command line that cannot be read is an I/O failure (exit 4).
-    let unreadable = report
-        .findings
-        .iter()
-        .any(|f| f.code == "MC118" && f.file.as_ref().is_some_and(|p| args.files.contains(p)));
-    if unreadable {
+    if unreadable.is_some() {
         Exit::Io
     } else if failed {
         Exit::Findings

@@ -10,25 +10,22 @@ use mycnf_secure::clients;
 use mycnf_secure::connect::{self, Connection};
 use mycnf_secure::init::{self, TlsSpec};
 
-use crate::cli::add_ca::Stop;
 use crate::cli::context::default_file;
+use crate::cli::failure::Failure;
 use crate::cli::{Exit, InitArgs, output};
 
 pub fn run(args: InitArgs) -> Exit {
     match run_inner(args) {
         Ok(e) => e,
-        Err(Stop(e, msg)) => {
-            output::error(msg.trim_end());
-            e
-        }
+        Err(f) => f.report(false),
     }
 }
 
-fn usage(msg: impl Into<String>) -> Stop {
-    Stop(Exit::Usage, format!("error: {}", msg.into()))
+fn usage(msg: impl Into<String>) -> Failure {
+    Failure::new(Exit::Usage, format!("error: {}", msg.into()))
 }
 
-fn run_inner(args: InitArgs) -> Result<Exit, Stop> {
+fn run_inner(args: InitArgs) -> Result<Exit, Failure> {
     let mut warnings = Vec::new();
     let conn = connection(&args, &mut warnings)?;
     let output = match &args.output {
@@ -42,7 +39,7 @@ fn run_inner(args: InitArgs) -> Result<Exit, Stop> {
             init::Error::Verify(_) => Exit::Refused,
             _ => Exit::InvalidInput,
         };
-        Stop(exit, format!("error: {e}; nothing was written"))
+        Failure::new(exit, format!("error: {e}; nothing was written"))
     })?;
     // -q: errors only (and the file itself for -o -).
     let quiet = crate::cli::ui::quiet();
@@ -50,7 +47,7 @@ fn run_inner(args: InitArgs) -> Result<Exit, Stop> {
         output::error(&format!("warning: {w}"));
     }
     if output.as_os_str() == "-" {
-        output::emit(&text).map_err(|e| Stop(e, String::new()))?;
+        output::emit(&text).map_err(|e| Failure::new(e, String::new()))?;
         return Ok(Exit::Success);
     }
     write(&args, &output, &text, install)
@@ -58,7 +55,7 @@ fn run_inner(args: InitArgs) -> Result<Exit, Stop> {
 
 /// The connection settings: from the connection string, then the flags, then the password
 /// from standard input.
-fn connection(args: &InitArgs, warnings: &mut Vec<String>) -> Result<Connection, Stop> {
+fn connection(args: &InitArgs, warnings: &mut Vec<String>) -> Result<Connection, Failure> {
     let from_stdin = args.url.as_deref() == Some("-");
     if from_stdin && args.password_stdin {
         return Err(usage(
@@ -71,7 +68,7 @@ fn connection(args: &InitArgs, warnings: &mut Vec<String>) -> Result<Connection,
             let text = if from_stdin {
                 let mut s = String::new();
                 std::io::stdin().read_to_string(&mut s).map_err(|e| {
-                    Stop(Exit::Io, format!("error: cannot read standard input: {e}"))
+                    Failure::new(Exit::Io, format!("error: cannot read standard input: {e}"))
                 })?;
                 s
             } else {
@@ -112,10 +109,10 @@ fn connection(args: &InitArgs, warnings: &mut Vec<String>) -> Result<Connection,
 
 /// The password for --password-stdin: asked for without echo when standard input is a
 /// terminal (the prompt goes to the terminal), else one line of standard input. Never empty.
-fn read_password(conn: &Connection) -> Result<Vec<u8>, Stop> {
+fn read_password(conn: &Connection) -> Result<Vec<u8>, Failure> {
     use std::io::IsTerminal;
     let cannot =
-        |e: std::io::Error| Stop(Exit::Io, format!("error: cannot read the password: {e}"));
+        |e: std::io::Error| Failure::new(Exit::Io, format!("error: cannot read the password: {e}"));
     let password = if std::io::stdin().is_terminal() {
         let whose = match (&conn.user, &conn.host) {
             (Some(u), Some(h)) => format!(" for {u}@{h}"),
@@ -136,9 +133,9 @@ fn read_password(conn: &Connection) -> Result<Vec<u8>, Stop> {
         line.trim_end_matches(['\n', '\r']).to_string()
     };
     if password.is_empty() {
-        return Err(Stop(
+        return Err(Failure::new(
             Exit::InvalidInput,
-            "error: the password is empty; nothing was written (leave out --password-stdin for a file without a password)".into(),
+            "error: the password is empty; nothing was written (leave out --password-stdin for a file without a password)",
         ));
     }
     Ok(password.into_bytes())
@@ -151,7 +148,7 @@ fn tls(
     output: &Path,
     warnings: &mut Vec<String>,
     install: &mut Option<(PathBuf, Vec<u8>)>,
-) -> Result<Option<TlsSpec>, Stop> {
+) -> Result<Option<TlsSpec>, Failure> {
     let system_roots =
         args.system_roots || (conn.system_roots && args.ca.is_none() && conn.ca.is_none());
     let ca_source: Option<PathBuf> = args.ca.clone().or(conn.ca.clone());
@@ -190,12 +187,12 @@ fn write(
     output: &Path,
     text: &[u8],
     install: Option<(PathBuf, Vec<u8>)>,
-) -> Result<Exit, Stop> {
-    let existing =
-        apply::write::read_existing(output).map_err(|e| Stop(Exit::Io, format!("error: {e}")))?;
+) -> Result<Exit, Failure> {
+    let existing = apply::write::read_existing(output)
+        .map_err(|e| Failure::new(Exit::Io, format!("error: {e}")))?;
     if let Some(old) = &existing {
         if !args.force {
-            return Err(Stop(
+            return Err(Failure::new(
                 Exit::Refused,
                 format!(
                     "error: {} exists; init never replaces a file without --force (to change TLS settings in place, use mycnf-secure add-ca)",
@@ -211,7 +208,7 @@ fn write(
             &|name: &[u8]| !show && clients::is_secret(name),
         );
         if !crate::cli::ui::quiet() {
-            output::emit(diff.as_bytes()).map_err(|e| Stop(e, String::new()))?;
+            output::emit(diff.as_bytes()).map_err(|e| Failure::new(e, String::new()))?;
         }
     }
     let installed = match &install {
@@ -223,7 +220,7 @@ fn write(
             if let (Some((dest, _)), Some(how)) = (&install, installed) {
                 ca::uninstall(dest, how);
             }
-            Stop(Exit::Io, format!("error: {e}"))
+            Failure::new(Exit::Io, format!("error: {e}"))
         })?;
     if !crate::cli::ui::quiet() {
         output::emit(
@@ -234,13 +231,13 @@ fn write(
             )
             .as_bytes(),
         )
-        .map_err(|e| Stop(e, String::new()))?;
+        .map_err(|e| Failure::new(e, String::new()))?;
     }
     Ok(Exit::Success)
 }
 
 /// The core's refusal, for a person (as add-ca words it; VERIFY_CA with public roots is a
 /// usage error here too).
-fn stop_for(e: addca::Error) -> Stop {
+fn stop_for(e: addca::Error) -> Failure {
     crate::cli::add_ca::stop_for(e)
 }

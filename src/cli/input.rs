@@ -7,7 +7,7 @@ use mycnf_secure::chain::fsio;
 use mycnf_secure::context::Context;
 
 use crate::cli::Exit;
-use crate::cli::add_ca::Stop;
+use crate::cli::failure::Failure;
 
 /// The most a CA file or paste may hold (a system bundle is about 200 KiB).
 const MAX_CA_BYTES: u64 = 16 * 1024 * 1024;
@@ -115,10 +115,10 @@ fn read_source(path: &Path) -> Result<(Vec<u8>, bool), String> {
 }
 
 /// The CA a command was given: a file, standard input, or the system bundle.
-pub fn ca(path: Option<&Path>, system_roots: bool, ctx: &Context) -> Result<CaInput, Stop> {
+pub fn ca(path: Option<&Path>, system_roots: bool, ctx: &Context) -> Result<CaInput, Failure> {
     let source = if system_roots {
         ctx.system_bundle.clone().ok_or_else(|| {
-            Stop(
+            Failure::new(
                 Exit::InvalidInput,
                 format!(
                     "error: no system CA bundle found on this machine (looked for {}; Windows has none): give the CA file instead",
@@ -130,7 +130,8 @@ pub fn ca(path: Option<&Path>, system_roots: bool, ctx: &Context) -> Result<CaIn
         path.expect("clap requires a CA or --system-roots")
             .to_path_buf()
     };
-    let (bytes, pipe) = read_source(&source).map_err(|m| Stop(Exit::Io, format!("error: {m}")))?;
+    let (bytes, pipe) =
+        read_source(&source).map_err(|m| Failure::new(Exit::Io, format!("error: {m}")))?;
     Ok(CaInput {
         source,
         bytes,

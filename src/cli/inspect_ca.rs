@@ -21,8 +21,9 @@ pub fn run(args: InspectCaArgs) -> Exit {
     let bytes = match crate::cli::input::read_ca(&args.ca) {
         Ok(b) => b,
         Err(msg) => {
-            crate::cli::output::error(&format!("error: {msg}"));
-            return Exit::Io;
+            return crate::cli::failure::Failure::new(Exit::Io, format!("error: {msg}"))
+                .at(Some(args.ca.clone()), None)
+                .report(args.format == Format::Json);
         }
     };
     let ctx = crate::cli::context::context(true);

@@ -10,6 +10,7 @@ pub mod add_ca;
 pub mod check;
 pub mod context;
 pub mod exit;
+pub mod failure;
 pub mod init;
 pub mod input;
 pub mod inspect_ca;
@@ -379,8 +380,9 @@ where
                 text = examples_verbatim(&text, &args);
             }
             return if e.use_stderr() {
-                output::error(&text);
-                Exit::Usage
+                let plain = e.render().to_string();
+                failure::Failure::new(Exit::Usage, plain)
+                    .report_or_text(failure::wants_json(&args), &text)
             } else {
                 let _ = output::show(&text);
                 Exit::Success

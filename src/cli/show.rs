@@ -56,13 +56,14 @@ fn groups(args: &ShowArgs) -> Result<Vec<String>, Exit> {
     }
     match programs::program(&args.client) {
         Some(p) => Ok(p.groups.iter().map(|g| g.to_string()).collect()),
-        None => {
-            output::error(&format!(
+        None => Err(crate::cli::failure::Failure::new(
+            Exit::Usage,
+            format!(
                 "error: unknown client {:?}; name the groups instead (show client mysql)",
                 args.client
-            ));
-            Err(Exit::Usage)
-        }
+            ),
+        )
+        .report(args.format == Format::Json)),
     }
 }
 
