@@ -15,6 +15,7 @@ pub mod input;
 pub mod inspect_ca;
 pub mod output;
 pub mod print_defaults;
+pub mod probe;
 pub mod render;
 pub mod show;
 pub mod terminal;
@@ -109,6 +110,10 @@ mycnf-secure show client client-mariadb --defaults-file ~/.my.cnf --format json"
             pbpaste | mycnf-secure inspect-ca -"
     )]
     InspectCa(InspectCaArgs),
+    /// Ask the live server: does TLS work, does its certificate verify against the CA, which
+    /// clients will connect with the option file as written. Sends no user name or password.
+    #[command(after_help = PROBE_HELP)]
+    Probe(ProbeArgs),
     /// Print a shell completion script.
     #[command(after_help = "Examples:\n  \
 mycnf-secure completions bash > ~/.local/share/bash-completion/completions/mycnf-secure\n  \
@@ -125,6 +130,23 @@ mycnf-secure completions fish > ~/.config/fish/completions/mycnf-secure.fish")]
         dir: PathBuf,
     },
 }
+
+const PROBE_HELP: &str = "Without HOST, the host, port, ssl-ca and TLS mode come from the option files as the \
+client family of --client reads them (default: the MariaDB programs), and the client table says which \
+families will connect with the files as written. Only the server's greeting is read and a fixed \
+36-byte TLS request sent before the TLS handshake: no user name, password or database ever goes \
+over the wire (docs/probe.md).\n\n\
+Exit status: 0 the mode given (or configured) works; 1 it will not (no TLS, the chain does not \
+verify, the host name does not match, the client refuses); 2 usage; 3 bad input (a CA or option \
+file that cannot be used); 4 no answer from a MySQL server (connection refused, timeout, DNS \
+failure, another protocol, protocol error).\n\n\
+Examples:\n  \
+mycnf-secure probe                                   # does my ~/.my.cnf work?\n  \
+mycnf-secure probe db.example.test --ca ca.pem       # VERIFY_CA and VERIFY_IDENTITY with this CA\n  \
+mycnf-secure probe db.example.test:3307 --system-roots --format json\n  \
+mycnf-secure probe 10.0.0.5 --ca ca.pem --server-name db.example.test --mode VERIFY_IDENTITY\n  \
+mycnf-secure probe db.example.test --print-chain     # compare the root's fingerprint with the console\n  \
+mycnf-secure probe --client pymysql --defaults-file app.cnf";
 
 /// Output format for commands that print a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -327,6 +349,46 @@ pub struct InspectCaArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// The server: HOST, HOST:PORT or [IPv6]:PORT [default: from the option files].
+    #[arg(value_name = "HOST[:PORT]")]
+    pub target: Option<String>,
+    /// The CA to verify the server's chain against [default: the client's ssl-ca].
+    #[arg(long, value_name = "CA.pem", conflicts_with = "system_roots")]
+    pub ca: Option<PathBuf>,
+    /// Verify against the operating system's trust bundle (public roots).
+    #[arg(long)]
+    pub system_roots: bool,
+    /// The name the certificate must carry for VERIFY_IDENTITY, and the TLS server name sent
+    /// [default: the host].
+    #[arg(long, value_name = "NAME")]
+    pub server_name: Option<String>,
+    /// The mode to judge: VERIFY_IDENTITY, VERIFY_CA or REQUIRED [default: VERIFY_CA with
+    /// --ca, VERIFY_IDENTITY with --system-roots, else what the client's options ask for].
+    #[arg(long, value_name = "MODE", value_parser = mycnf_secure::probe::verdict::LiveMode::parse)]
+    pub mode: Option<mycnf_secure::probe::verdict::LiveMode>,
+    /// Read only this option file.
+    #[arg(long, value_name = "FILE")]
+    pub defaults_file: Option<PathBuf>,
+    /// The client family whose reading of the option files decides host, port, CA and mode:
+    /// mariadb_cli113, mariadb_cli114, mysql_cli, connector_c, pymysql, … (the `family`
+    /// values of add-ca's JSON).
+    #[arg(long, value_name = "FAMILY", default_value = "mariadb_cli113")]
+    pub client: String,
+    /// Give up after this many seconds (resolving, connecting, the greeting and the TLS
+    /// handshake together).
+    #[arg(long, value_name = "S", default_value_t = 10.0)]
+    pub timeout: f64,
+    /// Print the certificates the server presented, as PEM (to compare the root's fingerprint
+    /// with the provider's console: the tool never trusts what it fetched).
+    #[arg(long)]
+    pub print_chain: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
 pub struct PrintDefaultsArgs {
     /// Read only this file (a missing file is an error).
     #[arg(long, value_name = "FILE")]
@@ -382,6 +444,7 @@ where
         Command::Show(args) => show::run(args),
         Command::PrintDefaults(args) => print_defaults::run(args),
         Command::InspectCa(args) => inspect_ca::run(args),
+        Command::Probe(args) => probe::run(args),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();

@@ -18,6 +18,7 @@ use crate::optfile::Opt;
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum LiveMode {
     /// No TLS: the server offers none, or the handshake fails.
+    #[serde(rename = "none")]
     None,
     /// TLS, nothing verified.
     Required,

@@ -343,3 +343,4 @@ pub fn show(bytes: &[u8]) -> String {
 }
 
 pub mod certs;
+pub mod server;
