@@ -495,6 +495,129 @@ fn probe_sends_the_fixed_ssl_request_then_tls_and_never_the_user_or_password_of_
     }
 }
 
+#[test]
+#[ignore = "needs mariadbd (mariadb-server) and the mariadb client (mariadb-client); scripts/test installs them and runs it"]
+fn add_ca_probe_writes_the_strongest_mode_the_server_passes_and_refuses_one_it_fails() {
+    let s = setup();
+    let server = tls_server(&s, "good", false);
+    let ca = s.pki.ca.to_str().unwrap();
+    let home = s.dir.join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let file = home.join(".my.cnf");
+    let start = format!("[client]\nhost=localhost\nport={}\n", server.port);
+    std::fs::write(&file, &start).unwrap();
+    let add_ca = |args: &[&str]| {
+        let mut all = vec!["add-ca", ca, "--file", ".my.cnf"];
+        all.extend_from_slice(args);
+        common::run_ours(&home, &all, b"")
+    };
+
+    // The host the file names passes VERIFY_IDENTITY: that is what is written.
+    let out = add_ca(&["--probe", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("strongest mode that works with this CA: VERIFY_IDENTITY"));
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(written.contains("ssl-mode=VERIFY_IDENTITY"), "{written}");
+
+    // At 127.0.0.1 the certificate's name does not match: VERIFY_IDENTITY is refused.
+    std::fs::write(&file, &start).unwrap();
+    let at_ip = format!("--probe=127.0.0.1:{}", server.port);
+    let out = add_ca(&[&at_ip, "--mode", "VERIFY_IDENTITY", "--yes"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("the certificate is not for 127.0.0.1"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        start,
+        "nothing written"
+    );
+    // … and without --mode the mode it passes is chosen.
+    let out = add_ca(&[&at_ip, "--dry-run", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let doc = json(&out);
+    assert_eq!(doc["mode"], "VERIFY_CA");
+    assert_eq!(doc["probe"]["strongest_mode"], "VERIFY_CA");
+    // --force writes the refused mode, with a warning.
+    let out = add_ca(&[&at_ip, "--mode", "VERIFY_IDENTITY", "--yes", "--force"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("--force: written anyway"),
+        "{}",
+        text(&out)
+    );
+
+    // A CA that did not sign the server's certificate: no verifying mode works.
+    std::fs::write(&file, &start).unwrap();
+    let mut all = vec![
+        "add-ca",
+        s.pki.other_ca.to_str().unwrap(),
+        "--file",
+        ".my.cnf",
+        "--probe",
+        "--yes",
+    ];
+    let out = common::run_ours(&home, &all, b"");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("another CA"), "{}", text(&out));
+    // A port nothing listens on: exit 4, nothing written.
+    let closed = format!("--probe=127.0.0.1:{}", common::server::free_port());
+    all[4] = &closed;
+    let out = common::run_ours(&home, &all, b"");
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), start);
+}
+
+#[test]
+#[ignore = "needs mariadbd (mariadb-server) and the mariadb client (mariadb-client); scripts/test installs them and runs it"]
+fn check_probe_reports_the_families_that_will_not_connect_as_mc501() {
+    let s = setup();
+    let server = tls_server(&s, "good", false);
+    let ca = s.pki.ca.display().to_string();
+    for (host, fails) in [("localhost", false), ("127.0.0.1", true)] {
+        let home = home_with(
+            &s.dir,
+            &format!("home-{host}"),
+            &format!(
+                "host={host}\nport={}\n[client-mariadb]\nssl-ca={ca}\nssl-verify-server-cert=1\n",
+                server.port
+            ),
+        );
+        let out = common::run_ours(
+            &home,
+            &[
+                "check", ".my.cnf", "--target", "mariadb", "--probe", "--format", "json",
+            ],
+            b"",
+        );
+        let doc = json(&out);
+        let live: Vec<&serde_json::Value> = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "MC501")
+            .collect();
+        if fails {
+            assert_eq!(out.status.code(), Some(1), "{doc:#}");
+            assert_eq!(live.len(), 1, "{doc:#}");
+            let msg = live[0]["message"].as_str().unwrap();
+            assert!(msg.contains("MariaDB ≤ 11.3"), "{msg}");
+            assert!(msg.contains("not for 127.0.0.1"), "{msg}");
+        } else {
+            assert!(live.is_empty(), "{doc:#}");
+        }
+    }
+    // A server that does not answer is a finding too.
+    let home = home_with(&s.dir, "home-closed", "");
+    let closed = format!("--probe=127.0.0.1:{}", common::server::free_port());
+    let out = common::run_ours(&home, &["check", ".my.cnf", &closed], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("MC501"), "{}", text(&out));
+    assert!(text(&out).contains("connection refused"), "{}", text(&out));
+}
+
 // ---- listeners that are not MySQL servers ----
 
 /// A listener on 127.0.0.1 that, for one connection, runs `serve`.

@@ -53,13 +53,15 @@ pub enum Command {
         after_help = "The diff is shown before anything is written. On a terminal you are asked to confirm; \
 elsewhere pass --yes (or --dry-run / --check).\n\n\
 Exit status: 0 done or nothing to do; 1 --check found a change is needed; 2 usage; \
-3 invalid CA or option file; 4 I/O error; 5 refused (no --yes, or the file changed meanwhile).\n\n\
+3 invalid CA or option file; 4 I/O error (or, with --probe, no answer from the server); \
+5 refused (no --yes, or the file changed meanwhile); with --probe, 1 when the server would fail the mode.\n\n\
 Examples:\n  \
 mycnf-secure add-ca ca.pem                       # ~/.my.cnf, mixed MySQL/MariaDB clients\n  \
 mycnf-secure add-ca ca.pem --mode VERIFY_IDENTITY --yes\n  \
 mycnf-secure add-ca --system-roots --file /etc/mysql/conf.d/tls.cnf --check\n  \
 pbpaste | mycnf-secure add-ca - --yes            # a CA pasted from a console, installed\n  \
-mycnf-secure add-ca ca.pem --target mariadb --dry-run --format json"
+mycnf-secure add-ca ca.pem --target mariadb --dry-run --format json\n  \
+mycnf-secure add-ca ca.pem --probe=db.example.test --yes   # the strongest mode the server passes"
     )]
     AddCa(AddCaArgs),
     /// Write a new client option file: connection settings and the TLS lines of add-ca.
@@ -81,7 +83,8 @@ mycnf-secure init --host 127.0.0.1 --user root --output -"
 Examples:\n  \
 mycnf-secure check\n  \
 mycnf-secure check ~/.my.cnf --target mariadb\n  \
-mycnf-secure check /etc/mysql/my.cnf --strict --format json"
+mycnf-secure check /etc/mysql/my.cnf --strict --format json\n  \
+mycnf-secure check --probe                       # and what the server named in the files says"
     )]
     Check(CheckArgs),
     /// Show the options a client will use, with file, line, group and what overrides what.
@@ -228,9 +231,19 @@ pub struct AddCaArgs {
     pub show_secrets: bool,
     /// Write even when a line of another file (an included file, a file read later) stops a
     /// client of the target or weakens its TLS: add-ca edits one file only, so it refuses
-    /// (exit 3) unless told this, and then warns.
+    /// (exit 3) unless told this, and then warns. With --probe, also write a mode the server
+    /// would fail, or when the server cannot be reached.
     #[arg(long)]
     pub force: bool,
+    /// Ask the server first (`--probe=HOST[:PORT]`, or `--probe` alone for the host and port the
+    /// option files name): without --mode, write the strongest mode that works with this CA;
+    /// refuse (exit 1) a mode the server would fail, and (exit 4) a server that does not answer.
+    /// Sends no user name or password (see `probe`).
+    #[arg(long, value_name = "HOST[:PORT]", num_args = 0..=1, require_equals = true, default_missing_value = "")]
+    pub probe: Option<String>,
+    /// Seconds to wait for the server with --probe.
+    #[arg(long, value_name = "S", default_value_t = 10.0)]
+    pub probe_timeout: f64,
 }
 
 #[derive(Debug, Args)]
@@ -310,6 +323,14 @@ pub struct CheckArgs {
     /// Quote passwords and other secrets in the findings instead of *****.
     #[arg(long)]
     pub show_secrets: bool,
+    /// Also ask the server (`--probe=HOST[:PORT]`, or `--probe` alone for the host and port the
+    /// files name) and report, as MC501, each client family that will not connect to it (or
+    /// only in plaintext) with the files as written. Sends no user name or password.
+    #[arg(long, value_name = "HOST[:PORT]", num_args = 0..=1, require_equals = true, default_missing_value = "")]
+    pub probe: Option<String>,
+    /// Seconds to wait for the server with --probe.
+    #[arg(long, value_name = "S", default_value_t = 10.0)]
+    pub probe_timeout: f64,
 }
 
 #[derive(Debug, Args)]

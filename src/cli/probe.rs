@@ -66,6 +66,11 @@ fn collect(files: &[ChainFile], home: Option<&Path>) -> Result<(Vec<Opt>, Vec<Pa
     Ok((c.options, c.files))
 }
 
+/// The options of every client group in `files`, in reading order.
+pub(crate) fn read_options(files: &[ChainFile], home: Option<&Path>) -> Result<Vec<Opt>, Stop> {
+    collect(files, home).map(|(o, _)| o)
+}
+
 /// Reads the option files as `family` does.
 pub(crate) fn options(
     family: Family,
@@ -641,4 +646,90 @@ fn pem_chain(p: &Probe) -> String {
         .collect();
     let config = pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF);
     pem::encode_many_config(&pems, config)
+}
+
+/// A probe run for another command (`add-ca --probe`, `check --probe`): where, what came
+/// back, and what it means for the CA.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Asked {
+    pub host: String,
+    pub port: u16,
+    pub server_version: String,
+    pub tls_offered: bool,
+    pub tls: Option<String>,
+    pub strongest_mode: LiveMode,
+    pub verify_ca: Option<String>,
+    pub verify_identity: Option<String>,
+    #[serde(skip)]
+    pub probe: Probe,
+}
+
+/// Where to probe: `HOST[:PORT]` as given, or (given empty) the host and port the MariaDB
+/// programs read from `files`.
+pub(crate) fn target(
+    given: &str,
+    files: &[ChainFile],
+    home: Option<&Path>,
+) -> Result<(String, u16), Stop> {
+    if !given.is_empty() {
+        let (h, p) = probe::parse_target(given).map_err(|e| {
+            Stop(
+                Exit::InvalidInput,
+                format!("error: --probe: {}", sanitize(e.as_bytes())),
+            )
+        })?;
+        return Ok((h, p.unwrap_or(probe::DEFAULT_PORT)));
+    }
+    let (opts, _) = collect(files, home)?;
+    let (h, p) = verdict::host_port(Family::MariadbCli113, &opts);
+    match h {
+        Some(h) => Ok((h, p.unwrap_or(probe::DEFAULT_PORT))),
+        None => Err(Stop(
+            Exit::Usage,
+            "error: --probe: the option files name no host; give it as --probe=HOST[:PORT]".into(),
+        )),
+    }
+}
+
+/// Probes `host:port` and judges the chain against `ca_pem`. A connection error stops with exit
+/// 4.
+pub(crate) fn ask(
+    host: &str,
+    port: u16,
+    ca_pem: Option<&[u8]>,
+    timeout: f64,
+    now: i64,
+) -> Result<Asked, Stop> {
+    if !(timeout > 0.0 && timeout <= 3600.0) {
+        return Err(Stop(
+            Exit::Usage,
+            "error: the probe's timeout must be between 0 and 3600 seconds".into(),
+        ));
+    }
+    let req = probe::Request {
+        host: host.to_string(),
+        port,
+        timeout: Duration::from_secs_f64(timeout),
+    };
+    let p = probe::probe(&req, now).map_err(|e| {
+        Stop(
+            Exit::Io,
+            format!("error: probe {}:{port}: {e}", sanitize(host.as_bytes())),
+        )
+    })?;
+    let v = ca_pem.and_then(|pem| verdict::against_pem(&p, pem, Some(host), now).ok());
+    Ok(Asked {
+        host: host.to_string(),
+        port,
+        server_version: p.server.server_version.clone(),
+        tls_offered: p.server.tls_offered,
+        tls: p
+            .tls
+            .as_ref()
+            .map(|t| format!("{} {}", t.version, t.cipher)),
+        strongest_mode: verdict::strongest(&p, v.as_ref()),
+        verify_ca: verdict::why_not(LiveMode::VerifyCa, &p, v.as_ref()),
+        verify_identity: verdict::why_not(LiveMode::VerifyIdentity, &p, v.as_ref()),
+        probe: p,
+    })
 }
