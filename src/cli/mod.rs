@@ -113,8 +113,8 @@ mycnf-secure show client client-mariadb --defaults-file ~/.my.cnf --format json"
             pbpaste | mycnf-secure inspect-ca -"
     )]
     InspectCa(InspectCaArgs),
-    /// Ask the live server: does TLS work, does its certificate verify against the CA, which
-    /// clients will connect with the option file as written. Sends no user name or password.
+    /// Ask the live server whether TLS, the CA and the host name work, and which clients will
+    /// connect with the option files as written (sends no user name or password).
     #[command(after_help = PROBE_HELP)]
     Probe(ProbeArgs),
     /// Print a shell completion script.
@@ -148,7 +148,7 @@ mycnf-secure probe                                   # does my ~/.my.cnf work?\n
 mycnf-secure probe db.example.test --ca ca.pem       # VERIFY_CA and VERIFY_IDENTITY with this CA\n  \
 mycnf-secure probe db.example.test:3307 --system-roots --format json\n  \
 mycnf-secure probe 10.0.0.5 --ca ca.pem --server-name db.example.test --mode VERIFY_IDENTITY\n  \
-mycnf-secure probe db.example.test --print-chain     # compare the root's fingerprint with the console\n  \
+mycnf-secure probe db.example.test --print-chain     # PEM, to compare with the console\n  \
 mycnf-secure probe --client pymysql --defaults-file app.cnf";
 
 /// Output format for commands that print a report.

@@ -358,7 +358,10 @@ fn run_checked(args: &ProbeArgs, ctx: &Context) -> Result<Exit, Stop> {
                 emit_json(&out)?;
                 return Ok(Exit::Io);
             }
-            return Err(Stop(Exit::Io, format!("error: {host}:{port}: {e}")));
+            return Err(Stop(
+                Exit::Io,
+                format!("error: {}:{port}: {e}", sanitize(host.as_bytes())),
+            ));
         }
     };
 

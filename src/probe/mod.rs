@@ -28,7 +28,7 @@ pub const DEFAULT_PORT: u16 = 3306;
 pub enum Error {
     #[error("cannot resolve {host}: {why}")]
     Dns { host: String, why: String },
-    #[error("connection refused by {address} (nothing listens on that port)")]
+    #[error("connection refused (nothing listens at {address})")]
     Refused { address: String },
     #[error("timed out after {seconds}s {phase}")]
     Timeout { phase: &'static str, seconds: f64 },
