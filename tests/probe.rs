@@ -696,6 +696,67 @@ fn a_listener_that_never_answers_times_out_at_the_timeout_given() {
 }
 
 #[test]
+fn a_server_that_trickles_its_greeting_cannot_stretch_the_timeout() {
+    // One byte every 150 ms: each read is quick, the whole is not.
+    let (port, h) = listener(|mut s| {
+        for b in greeting(b"10.11.6-MariaDB") {
+            if s.write_all(&[b]).is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    });
+    let home = tempfile::tempdir().unwrap();
+    let start = Instant::now();
+    let out = probe(
+        home.path(),
+        &[&format!("127.0.0.1:{port}"), "--timeout", "1"],
+    );
+    let took = start.elapsed();
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out));
+    assert!(text(&out).contains("timed out after 1s"), "{}", text(&out));
+    assert!(took < Duration::from_millis(2500), "took {took:?}");
+    h.join().unwrap();
+}
+
+#[test]
+fn a_server_that_stalls_in_the_tls_handshake_times_out() {
+    let (port, h) = listener(|mut s| {
+        s.write_all(&greeting(b"10.11.6-MariaDB")).unwrap();
+        // Reads the SSL request and the ClientHello, answers nothing.
+        let mut buf = [0u8; 4096];
+        s.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+        let _ = s.read(&mut buf);
+        std::thread::sleep(Duration::from_secs(2));
+    });
+    let home = tempfile::tempdir().unwrap();
+    let start = Instant::now();
+    let out = probe(
+        home.path(),
+        &[
+            &format!("127.0.0.1:{port}"),
+            "--timeout",
+            "0.8",
+            "--format",
+            "json",
+        ],
+    );
+    let took = start.elapsed();
+    assert_eq!(out.status.code(), Some(4));
+    let doc = json(&out);
+    assert_eq!(doc["error"]["kind"], "timeout", "{doc:#}");
+    assert!(
+        doc["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("TLS handshake"),
+        "{doc:#}"
+    );
+    assert!(took < Duration::from_millis(1800), "took {took:?}");
+    h.join().unwrap();
+}
+
+#[test]
 fn a_closed_port_is_connection_refused_exit_4() {
     let port = common::server::free_port();
     let home = tempfile::tempdir().unwrap();

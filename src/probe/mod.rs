@@ -170,6 +170,46 @@ fn deadline_left(deadline: Instant) -> Result<Duration, Error> {
     }
 }
 
+/// The socket with the probe's deadline on every read and write: each call gets what is left
+/// of the time as its timeout, and none starts after the deadline. A server that trickles one
+/// byte at a time cannot stretch the probe past its timeout.
+pub struct Bounded<'a> {
+    stream: &'a mut TcpStream,
+    deadline: Instant,
+}
+
+impl<'a> Bounded<'a> {
+    pub fn new(stream: &'a mut TcpStream, deadline: Instant) -> Self {
+        Bounded { stream, deadline }
+    }
+
+    fn left(&self) -> std::io::Result<Duration> {
+        deadline_left(self.deadline).map_err(|_| {
+            std::io::Error::new(std::io::ErrorKind::TimedOut, "the probe's time is up")
+        })
+    }
+}
+
+impl std::io::Read for Bounded<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self.left()?;
+        self.stream.set_read_timeout(Some(left))?;
+        self.stream.read(buf)
+    }
+}
+
+impl Write for Bounded<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let left = self.left()?;
+        self.stream.set_write_timeout(Some(left))?;
+        self.stream.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.stream.flush()
+    }
+}
+
 /// Resolves `host` within `within`: the system resolver has no timeout of its own, so it runs
 /// on a thread of its own that is left behind when it takes too long.
 fn resolve(host: &str, port: u16, within: Duration) -> Result<Vec<SocketAddr>, Error> {
@@ -247,15 +287,15 @@ pub fn probe(req: &Request, now: i64) -> Result<Probe, Error> {
     let _ = stream.set_nodelay(true);
 
     let waiting = "waiting for the server's greeting (a MySQL server speaks first)";
-    let left = deadline_left(deadline).map_err(|_| Error::Timeout {
+    deadline_left(deadline).map_err(|_| Error::Timeout {
         phase: waiting,
         seconds: timeout.as_secs_f64(),
     })?;
-    let _ = stream.set_read_timeout(Some(left));
-    let payload = protocol::read_greeting(&mut stream).map_err(|e| match e {
-        ReadError::Io(e) => Error::from_io(e, waiting, timeout),
-        ReadError::Greeting(g) => greeting_error(g),
-    })?;
+    let payload =
+        protocol::read_greeting(&mut Bounded::new(&mut stream, deadline)).map_err(|e| match e {
+            ReadError::Io(e) => Error::from_io(e, waiting, timeout),
+            ReadError::Greeting(g) => greeting_error(g),
+        })?;
     let server = protocol::parse_greeting(&payload).map_err(greeting_error)?;
 
     let mut out = Probe {
@@ -271,12 +311,11 @@ pub fn probe(req: &Request, now: i64) -> Result<Probe, Error> {
         let _ = stream.shutdown(std::net::Shutdown::Both);
         return Ok(out);
     }
-    let left = deadline_left(deadline).map_err(|_| Error::Timeout {
+    deadline_left(deadline).map_err(|_| Error::Timeout {
         phase: "sending the SSL request",
         seconds: timeout.as_secs_f64(),
     })?;
-    let _ = stream.set_write_timeout(Some(left));
-    stream
+    Bounded::new(&mut stream, deadline)
         .write_all(&protocol::ssl_request())
         .map_err(|e| Error::from_io(e, "sending the SSL request", timeout))?;
     match tls::handshake(&mut stream, &req.host, deadline) {

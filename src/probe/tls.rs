@@ -13,7 +13,7 @@ use rustls::crypto::{CryptoProvider, ring};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
 
-use super::{Error, deadline_left};
+use super::{Bounded, Error, deadline_left};
 
 /// Keeps the chain the server presents and accepts it: the probe judges it afterwards, against
 /// the CA it is asked about. The handshake signatures are still checked (the server holds the
@@ -117,11 +117,10 @@ pub fn handshake(
         .unwrap_or_else(|| ServerName::IpAddress(std::net::Ipv4Addr::UNSPECIFIED.into()));
     let mut conn = rustls::ClientConnection::new(Arc::new(config), name)
         .map_err(|e| (Error::Tls(e.to_string()), Vec::new()))?;
+    let mut io = Bounded::new(stream, deadline);
     while conn.is_handshaking() {
-        let left = deadline_left(deadline).map_err(|e| (e, chain_of(&recorder)))?;
-        let _ = stream.set_read_timeout(Some(left));
-        let _ = stream.set_write_timeout(Some(left));
-        if let Err(e) = conn.complete_io(stream) {
+        deadline_left(deadline).map_err(|e| (e, chain_of(&recorder)))?;
+        if let Err(e) = conn.complete_io(&mut io) {
             let chain = chain_of(&recorder);
             return Err((Error::from_tls_io(e, "the TLS handshake"), chain));
         }
@@ -142,15 +141,12 @@ pub fn handshake(
     };
     // Close cleanly: close_notify, flushed within what is left of the time.
     conn.send_close_notify();
-    if let Ok(left) = deadline_left(deadline) {
-        let _ = stream.set_write_timeout(Some(left));
-        while conn.wants_write() {
-            if conn.write_tls(stream).is_err() {
-                break;
-            }
+    while conn.wants_write() {
+        if conn.write_tls(&mut io).is_err() {
+            break;
         }
-        let _ = stream.flush();
     }
+    let _ = io.flush();
     Ok(session)
 }
 
