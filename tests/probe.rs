@@ -264,6 +264,14 @@ fn a_certificate_from_another_ca_fails_verify_ca_and_leaves_only_required() {
     let chain = doc["probe"]["chain"].as_array().unwrap();
     assert_eq!(chain[0]["subject"], "CN=localhost", "{doc:#}");
     assert_eq!(chain[1]["subject"], chain[1]["issuer"], "{doc:#}");
+
+    // The public roots did not sign it either; with them the mode judged is VERIFY_IDENTITY.
+    let out = probe(&home, &[&target, "--system-roots", "--format", "json"]);
+    let doc = json(&out);
+    assert_eq!(out.status.code(), Some(1), "{doc:#}");
+    assert_eq!(doc["mode"], "VERIFY_IDENTITY");
+    assert_eq!(doc["ca"]["source"], "--system-roots");
+    assert_eq!(doc["strongest_mode"], "REQUIRED");
 }
 
 #[test]

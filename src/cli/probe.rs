@@ -222,7 +222,9 @@ fn run_checked(args: &ProbeArgs, ctx: &Context) -> Result<Exit, Stop> {
                 "default"
             };
             let h = file_host.clone().unwrap_or_else(|| "localhost".into());
-            if h == "localhost" {
+            let tcp = verdict::last_value(fam, family_opts, clients::names::opt::PROTOCOL)
+                .is_some_and(|p| p.trim().eq_ignore_ascii_case("tcp"));
+            if h == "localhost" && !tcp {
                 notes.push("host localhost: MariaDB and MySQL programs reach it through the Unix socket, where TLS plays no part, unless protocol=TCP is set; the probe connects over TCP".into());
             }
             (

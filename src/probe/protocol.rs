@@ -36,7 +36,7 @@ pub const CHARSET: u8 = 33;
 pub struct Greeting {
     pub protocol_version: u8,
     /// The version string, made safe: printable ASCII only, at most 100 characters (it is
-    /// whatever the server chose to send).
+    /// whatever the server chose to send); MariaDB's `5.5.5-` prefix dropped.
     pub server_version: String,
     pub connection_id: u32,
     /// The capability flags (lower and, where sent, upper 16 bits).
@@ -163,7 +163,14 @@ pub fn parse_greeting(p: &[u8]) -> Result<Greeting, GreetingError> {
         .iter()
         .position(|&b| b == 0)
         .ok_or_else(|| malformed("the server version has no end"))?;
-    let server_version = safe_text(&rest[..nul], 100);
+    // MariaDB puts `5.5.5-` in front of its version for old replication clients; its own
+    // clients drop it, and so does the probe.
+    let version = &rest[..nul];
+    let version = match version.strip_prefix(b"5.5.5-") {
+        Some(v) if v.windows(7).any(|w| w == b"MariaDB") => v,
+        _ => version,
+    };
+    let server_version = safe_text(version, 100);
     let rest = &rest[nul + 1..];
     // connection id (4), auth data part 1 (8), filler (1), capabilities low (2).
     if rest.len() < 15 {
@@ -225,7 +232,10 @@ mod tests {
     #[test]
     fn a_mariadb_greeting_gives_version_connection_id_and_whether_tls_is_offered() {
         let g = parse_greeting(&greeting(true)).unwrap();
-        assert_eq!(g.server_version, "5.5.5-10.11.6-MariaDB-0+deb12u1");
+        assert_eq!(
+            g.server_version, "10.11.6-MariaDB-0+deb12u1",
+            "without 5.5.5-"
+        );
         assert_eq!(g.connection_id, 7);
         assert!(g.tls_offered);
         assert_eq!(g.capabilities >> 16, 0x81bf);
