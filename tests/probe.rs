@@ -570,6 +570,25 @@ fn add_ca_probe_writes_the_strongest_mode_the_server_passes_and_refuses_one_it_f
     let out = common::run_ours(&home, &all, b"");
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("another CA"), "{}", text(&out));
+    // The public roots: only VERIFY_IDENTITY would do, and they did not sign it.
+    let out = common::run_ours(
+        &home,
+        &[
+            "add-ca",
+            "--system-roots",
+            "--file",
+            ".my.cnf",
+            "--probe",
+            "--yes",
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("VERIFY_IDENTITY will not work"),
+        "{}",
+        text(&out)
+    );
     // A port nothing listens on: exit 4, nothing written.
     let closed = format!("--probe=127.0.0.1:{}", common::server::free_port());
     all[4] = &closed;
@@ -762,6 +781,27 @@ fn a_server_that_stalls_in_the_tls_handshake_times_out() {
     );
     assert!(took < Duration::from_millis(1800), "took {took:?}");
     h.join().unwrap();
+}
+
+#[test]
+fn a_listener_that_closes_at_once_is_reported_as_closed_exit_4() {
+    let (port, h) = listener(drop);
+    let home = tempfile::tempdir().unwrap();
+    let out = probe(
+        home.path(),
+        &[&format!("127.0.0.1:{port}"), "--format", "json"],
+    );
+    h.join().unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let doc = json(&out);
+    assert_eq!(doc["error"]["kind"], "closed", "{doc:#}");
+    assert!(
+        doc["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("greeting"),
+        "{doc:#}"
+    );
 }
 
 #[test]

@@ -153,7 +153,13 @@ fn checked(args: AddCaArgs, ctx: &Context) -> Result<Checked, Stop> {
         }
     };
     if let Some(a) = &asked {
-        mode = probe_mode(a, args.mode, args.force, &mut probe_warnings)?;
+        mode = probe_mode(
+            a,
+            args.mode,
+            ca.system_roots,
+            args.force,
+            &mut probe_warnings,
+        )?;
     }
     let request = Request {
         ca,
@@ -180,6 +186,7 @@ fn checked(args: AddCaArgs, ctx: &Context) -> Result<Checked, Stop> {
 fn probe_mode(
     a: &crate::cli::probe::Asked,
     asked_for: Option<Mode>,
+    public_roots: bool,
     force: bool,
     warnings: &mut Vec<String>,
 ) -> Result<Option<Mode>, Stop> {
@@ -191,6 +198,8 @@ fn probe_mode(
     };
     let wanted = match asked_for {
         Some(m) => m,
+        // Public roots make sense only with the host name checked.
+        None if public_roots => Mode::VerifyIdentity,
         None => match a.strongest_mode {
             LiveMode::VerifyIdentity => return Ok(Some(Mode::VerifyIdentity)),
             LiveMode::VerifyCa => return Ok(Some(Mode::VerifyCa)),
