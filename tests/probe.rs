@@ -349,11 +349,20 @@ fn without_host_the_option_file_gives_host_port_ca_and_mode_and_the_real_client_
         String::from_utf8_lossy(&made.stderr)
     );
     let ca = s.pki.ca.display().to_string();
-    // MariaDB's host-name mode (what add-ca writes for VERIFY_IDENTITY), at two host names.
-    for (host, works) in [("localhost", true), ("127.0.0.1", false)] {
+    let other = s.pki.other_ca.display().to_string();
+    // MariaDB's host-name mode (what add-ca writes for VERIFY_IDENTITY), at two host names, and
+    // with a CA that did not sign the server's certificate.
+    for (n, (host, ca, works)) in [
+        ("localhost", &ca, true),
+        ("127.0.0.1", &ca, false),
+        ("localhost", &other, false),
+    ]
+    .into_iter()
+    .enumerate()
+    {
         let home = home_with(
             &s.dir,
-            &format!("home-{host}"),
+            &format!("home-{n}"),
             &format!(
                 "host={host}\nport={}\nprotocol=TCP\n[client-mariadb]\nssl-ca={ca}\nssl-verify-server-cert=1\n",
                 server.port
