@@ -401,6 +401,79 @@ fn without_host_the_option_file_gives_host_port_ca_and_mode_and_the_real_client_
 }
 
 #[test]
+#[ignore = "needs mariadbd (mariadb-server), the mariadb client (mariadb-client) and PyMySQL (scripts/test's .venv); scripts/test installs them and runs it"]
+fn pymysql_does_what_the_probe_says_it_will_with_the_file_as_written() {
+    let py = common::pymysql_python();
+    let s = setup();
+    let server = tls_server(&s, "good", false);
+    let made = server.root_sql(&format!(
+        "CREATE USER '{USER}'@'127.0.0.1' IDENTIFIED BY '{PASSWORD}'; GRANT USAGE ON *.* TO '{USER}'@'127.0.0.1';"
+    ));
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let ca = s.pki.ca.display().to_string();
+    let other = s.pki.other_ca.display().to_string();
+    // PyMySQL reads [client] of the file it is given: ssl-ca there verifies chain and name.
+    for (n, (host, ca, works)) in [
+        ("localhost", &ca, true),
+        ("127.0.0.1", &ca, false),
+        ("localhost", &other, false),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let home = home_with(
+            &s.dir,
+            &format!("py-{n}"),
+            &format!("host={host}\nport={}\nssl-ca={ca}\n", server.port),
+        );
+        let file = home.join(".my.cnf");
+        let out = probe(
+            &home,
+            &[
+                "--client",
+                "pymysql",
+                "--defaults-file",
+                ".my.cnf",
+                "--format",
+                "json",
+            ],
+        );
+        let doc = json(&out);
+        let row = row(&doc, "pymysql");
+        assert_eq!(
+            row["live"],
+            if works { "connects" } else { "fails" },
+            "{doc:#}"
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(if works { 0 } else { 1 }),
+            "{doc:#}"
+        );
+        let script = "import sys, pymysql\n\
+            c = pymysql.connect(read_default_file=sys.argv[1], connect_timeout=10)\n\
+            cur = c.cursor(); cur.execute(\"SHOW STATUS LIKE 'Ssl_version'\")\n\
+            print(cur.fetchone()[1])\n";
+        let real = std::process::Command::new(&py)
+            .args(["-c", script])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(
+            real.status.success(),
+            works,
+            "PyMySQL at {host}: {}{}",
+            String::from_utf8_lossy(&real.stdout),
+            String::from_utf8_lossy(&real.stderr)
+        );
+    }
+}
+
+#[test]
 #[ignore = "needs mariadbd (mariadb-server) and the mariadb client (mariadb-client); scripts/test installs them and runs it"]
 fn print_chain_prints_exactly_the_certificate_the_server_presented() {
     let s = setup();
