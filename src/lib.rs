@@ -18,3 +18,4 @@ pub mod context;
 pub mod diagnostic;
 pub mod init;
 pub mod optfile;
+pub mod probe;

@@ -306,6 +306,7 @@ fn help_examples_are_printed_verbatim_at_any_width() {
         "show",
         "print-defaults",
         "inspect-ca",
+        "probe",
         "completions",
     ] {
         let wide = examples("200", &[cmd, "--help"]);

@@ -211,6 +211,11 @@ pub const RULES: &[Rule] = &[
         Warning,
         "a line that is not UTF-8 (PyMySQL, asyncmy, aiomysql and Connector/Python refuse the file)",
     ),
+    rule(
+        "MC501",
+        Both,
+        "only with `check --probe`: what the live server says through the client table. Error: families of the target that will not connect to the host and port the files name (or `--probe=HOST[:PORT]`) with the files as written (no TLS offered where they insist, the chain does not lead to their `ssl-ca`, the certificate is not for the host), or a server that cannot be probed; warning: families that connect only in plaintext. One finding per reason, naming the families. No fixtures: tests/probe.rs proves it against real servers",
+    ),
 ];
 
 /// The rule with this code.

@@ -9,7 +9,7 @@ use serde::Serialize;
 use mycnf_secure::addca::{self, Action as Edit, ApplyError, Proposal, Request};
 use mycnf_secure::apply::WriteError;
 use mycnf_secure::cert;
-use mycnf_secure::clients::{Level, Outcome};
+use mycnf_secure::clients::{Level, Mode, Outcome};
 use mycnf_secure::context::Context;
 use mycnf_secure::diagnostic::{Finding, Severity, sanitize};
 
@@ -34,6 +34,9 @@ struct JsonOut<'a> {
     overrides: &'a [addca::Override],
     warnings: &'a [String],
     backup: Option<String>,
+    /// What `--probe` found (absent without it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    probe: Option<&'a crate::cli::probe::Asked>,
     exit: u8,
     /// Why it failed, when it did (docs/json-schemas.md, "Errors").
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -82,6 +85,9 @@ struct Checked {
     format: Format,
     backup: bool,
     force: bool,
+    /// What `--probe` found, and the warnings it leaves with `--force`.
+    probe: Option<crate::cli::probe::Asked>,
+    probe_warnings: Vec<String>,
 }
 
 pub fn run(args: AddCaArgs) -> Exit {
@@ -126,10 +132,40 @@ fn checked(args: AddCaArgs, ctx: &Context) -> Result<Checked, Failure> {
     } else {
         Action::Refuse
     };
+    let mut mode = args.mode;
+    let mut probe_warnings = Vec::new();
+    let asked = match &args.probe {
+        None => None,
+        Some(t) => {
+            let files = addca::review::chain_for(&file, &ctx.env, ctx.platform);
+            let (host, port) = crate::cli::probe::target(t, &files, ctx.env.home.as_deref())?;
+            match crate::cli::probe::ask(&host, port, Some(&ca.bytes), args.probe_timeout, ctx.now)
+            {
+                Ok(a) => Some(a),
+                Err(f) if args.force => {
+                    probe_warnings.push(format!(
+                        "{} (--force: written without the server's word)",
+                        f.message
+                    ));
+                    None
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    };
+    if let Some(a) = &asked {
+        mode = probe_mode(
+            a,
+            args.mode,
+            ca.system_roots,
+            args.force,
+            &mut probe_warnings,
+        )?;
+    }
     let request = Request {
         ca,
         file,
-        mode: args.mode,
+        mode,
         target: args.target.into(),
         group: args.group.clone(),
         install: args.install,
@@ -141,7 +177,54 @@ fn checked(args: AddCaArgs, ctx: &Context) -> Result<Checked, Failure> {
         format: args.format,
         backup: args.backup,
         force: args.force,
+        probe: asked,
+        probe_warnings,
     })
+}
+
+/// The mode to write after a probe: the one asked for if the server passes it, else the
+/// strongest the server passes with this CA; a refusal (exit 1) when it fails, unless `--force`.
+fn probe_mode(
+    a: &crate::cli::probe::Asked,
+    asked_for: Option<Mode>,
+    public_roots: bool,
+    force: bool,
+    warnings: &mut Vec<String>,
+) -> Result<Option<Mode>, Failure> {
+    use mycnf_secure::probe::verdict::LiveMode;
+    let at = format!("{}:{}", sanitize(a.host.as_bytes()), a.port);
+    let why = |m: Mode| match m {
+        Mode::VerifyCa => a.verify_ca.clone(),
+        Mode::VerifyIdentity => a.verify_identity.clone(),
+    };
+    let wanted = match asked_for {
+        Some(m) => m,
+        // Public roots make sense only with the host name checked.
+        None if public_roots => Mode::VerifyIdentity,
+        None => match a.strongest_mode {
+            LiveMode::VerifyIdentity => return Ok(Some(Mode::VerifyIdentity)),
+            LiveMode::VerifyCa => return Ok(Some(Mode::VerifyCa)),
+            _ => Mode::VerifyCa,
+        },
+    };
+    let Some(why) = why(wanted) else {
+        return Ok(asked_for);
+    };
+    let msg = format!(
+        "{at}: {} will not work: {} (strongest mode that works with this CA: {})",
+        wanted.as_str(),
+        sanitize(why.as_bytes()),
+        a.strongest_mode.as_str()
+    );
+    if force {
+        warnings.push(format!("{msg}; --force: written anyway"));
+        Ok(asked_for)
+    } else {
+        Err(Failure::new(
+            Exit::Findings,
+            format!("error: {msg}\nnothing was changed (--force writes it anyway)"),
+        ))
+    }
 }
 
 /// Why the core stopped, for a person, with the exit status.
@@ -245,6 +328,22 @@ fn blocked(p: &mut Proposal, force: bool) -> Result<(), Failure> {
 fn run_checked(c: &Checked, ctx: &Context) -> Result<Exit, Failure> {
     let mut p = addca::prepare(&c.request, ctx).map_err(stop_for)?;
     blocked(&mut p, c.force)?;
+    p.warnings.extend(c.probe_warnings.iter().cloned());
+    if let Some(a) = &c.probe
+        && c.format == Format::Text
+        && !ui::quiet()
+    {
+        output::show(&format!(
+            "probe {}:{}: {}; strongest mode that works with this CA: {}\n",
+            sanitize(a.host.as_bytes()),
+            a.port,
+            a.tls
+                .as_deref()
+                .map_or("no TLS".into(), |t| format!("TLS ({t})")),
+            a.strongest_mode.as_str()
+        ))
+        .map_err(|e| Failure::new(e, String::new()))?;
+    }
     let label = p.file.display().to_string();
     let changed = p.changed();
     let text = c.format == Format::Text;
@@ -311,7 +410,13 @@ fn run_checked(c: &Checked, ctx: &Context) -> Result<Exit, Failure> {
     });
     let asked = changed && matches!(c.action, Action::Ask { .. });
     match c.format {
-        Format::Json => print_json(&p, exit, applied.as_ref(), failure.as_ref())?,
+        Format::Json => print_json(
+            &p,
+            exit,
+            applied.as_ref(),
+            failure.as_ref(),
+            c.probe.as_ref(),
+        )?,
         Format::Text => {
             if !asked {
                 print_text(&p)?;
@@ -369,6 +474,7 @@ fn print_json(
     exit: Exit,
     applied: Option<&addca::Applied>,
     failure: Option<&Failure>,
+    probe: Option<&crate::cli::probe::Asked>,
 ) -> Result<(), Failure> {
     let report = &p.verdict.report;
     let out = JsonOut {
@@ -412,6 +518,7 @@ fn print_json(
         overrides: &p.review.overrides,
         warnings: &p.warnings,
         backup: applied.and_then(|a| a.backup.as_ref().map(|b| b.display().to_string())),
+        probe,
         exit: exit.code(),
         error: failure.map(Failure::body),
     };

@@ -16,6 +16,7 @@ pub mod input;
 pub mod inspect_ca;
 pub mod output;
 pub mod print_defaults;
+pub mod probe;
 pub mod render;
 pub mod show;
 pub mod terminal;
@@ -53,13 +54,15 @@ pub enum Command {
         after_help = "The diff is shown before anything is written. On a terminal you are asked to confirm; \
 elsewhere pass --yes (or --dry-run / --check).\n\n\
 Exit status: 0 done or nothing to do; 1 --check found a change is needed; 2 usage; \
-3 invalid CA or option file; 4 I/O error; 5 refused (no --yes, or the file changed meanwhile).\n\n\
+3 invalid CA or option file; 4 I/O error (or, with --probe, no answer from the server); \
+5 refused (no --yes, or the file changed meanwhile); with --probe, 1 when the server would fail the mode.\n\n\
 Examples:\n  \
 mycnf-secure add-ca ca.pem                       # ~/.my.cnf, mixed MySQL/MariaDB clients\n  \
 mycnf-secure add-ca ca.pem --mode VERIFY_IDENTITY --yes\n  \
 mycnf-secure add-ca --system-roots --file /etc/mysql/conf.d/tls.cnf --check\n  \
 pbpaste | mycnf-secure add-ca - --yes            # a CA pasted from a console, installed\n  \
-mycnf-secure add-ca ca.pem --target mariadb --dry-run --format json"
+mycnf-secure add-ca ca.pem --target mariadb --dry-run --format json\n  \
+mycnf-secure add-ca ca.pem --probe=db.example.test --yes   # the strongest mode the server passes"
     )]
     AddCa(AddCaArgs),
     /// Write a new client option file: connection settings and the TLS lines of add-ca.
@@ -81,7 +84,8 @@ mycnf-secure init --host 127.0.0.1 --user root --output -"
 Examples:\n  \
 mycnf-secure check\n  \
 mycnf-secure check ~/.my.cnf --target mariadb\n  \
-mycnf-secure check /etc/mysql/my.cnf --strict --format json"
+mycnf-secure check /etc/mysql/my.cnf --strict --format json\n  \
+mycnf-secure check --probe                       # and what the server named in the files says"
     )]
     Check(CheckArgs),
     /// Show the options a client will use, with file, line, group and what overrides what.
@@ -110,6 +114,10 @@ mycnf-secure show client client-mariadb --defaults-file ~/.my.cnf --format json"
             pbpaste | mycnf-secure inspect-ca -"
     )]
     InspectCa(InspectCaArgs),
+    /// Ask the live server whether TLS, the CA and the host name work, and which clients will
+    /// connect with the option files as written (sends no user name or password).
+    #[command(after_help = PROBE_HELP)]
+    Probe(ProbeArgs),
     /// Print a shell completion script.
     #[command(after_help = "Examples:\n  \
 mycnf-secure completions bash > ~/.local/share/bash-completion/completions/mycnf-secure\n  \
@@ -126,6 +134,23 @@ mycnf-secure completions fish > ~/.config/fish/completions/mycnf-secure.fish")]
         dir: PathBuf,
     },
 }
+
+const PROBE_HELP: &str = "Without HOST, the host, port, ssl-ca and TLS mode come from the option files as the \
+client family of --client reads them (default: the MariaDB programs), and the client table says which \
+families will connect with the files as written. Only the server's greeting is read and a fixed \
+36-byte TLS request sent before the TLS handshake: no user name, password or database ever goes \
+over the wire (docs/probe.md).\n\n\
+Exit status: 0 the mode given (or configured) works; 1 it will not (no TLS, the chain does not \
+verify, the host name does not match, the client refuses); 2 usage; 3 bad input (a CA or option \
+file that cannot be used); 4 no answer from a MySQL server (connection refused, timeout, DNS \
+failure, another protocol, protocol error).\n\n\
+Examples:\n  \
+mycnf-secure probe                                   # does my ~/.my.cnf work?\n  \
+mycnf-secure probe db.example.test --ca ca.pem       # VERIFY_CA and VERIFY_IDENTITY with this CA\n  \
+mycnf-secure probe db.example.test:3307 --system-roots --format json\n  \
+mycnf-secure probe 10.0.0.5 --ca ca.pem --server-name db.example.test --mode VERIFY_IDENTITY\n  \
+mycnf-secure probe db.example.test --print-chain     # PEM, to compare with the console\n  \
+mycnf-secure probe --client pymysql --defaults-file app.cnf";
 
 /// Output format for commands that print a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -216,9 +241,19 @@ pub struct AddCaArgs {
     pub show_secrets: bool,
     /// Write even when a line of another file (an included file, a file read later) stops a
     /// client of the target or weakens its TLS: add-ca edits one file only, so it refuses
-    /// (exit 3) unless told this, and then warns.
+    /// (exit 3) unless told this, and then warns. With --probe, also write a mode the server
+    /// would fail, or when the server cannot be reached.
     #[arg(long)]
     pub force: bool,
+    /// Ask the server first (`--probe=HOST[:PORT]`, or `--probe` alone for the host and port the
+    /// option files name): without --mode, write the strongest mode that works with this CA;
+    /// refuse (exit 1) a mode the server would fail, and (exit 4) a server that does not answer.
+    /// Sends no user name or password (see `probe`).
+    #[arg(long, value_name = "HOST[:PORT]", num_args = 0..=1, require_equals = true, default_missing_value = "")]
+    pub probe: Option<String>,
+    /// Seconds to wait for the server with --probe.
+    #[arg(long, value_name = "S", default_value_t = 10.0)]
+    pub probe_timeout: f64,
 }
 
 #[derive(Debug, Args)]
@@ -298,6 +333,14 @@ pub struct CheckArgs {
     /// Quote passwords and other secrets in the findings instead of *****.
     #[arg(long)]
     pub show_secrets: bool,
+    /// Also ask the server (`--probe=HOST[:PORT]`, or `--probe` alone for the host and port the
+    /// files name) and report, as MC501, each client family that will not connect to it (or
+    /// only in plaintext) with the files as written. Sends no user name or password.
+    #[arg(long, value_name = "HOST[:PORT]", num_args = 0..=1, require_equals = true, default_missing_value = "")]
+    pub probe: Option<String>,
+    /// Seconds to wait for the server with --probe.
+    #[arg(long, value_name = "S", default_value_t = 10.0)]
+    pub probe_timeout: f64,
 }
 
 #[derive(Debug, Args)]
@@ -331,6 +374,46 @@ pub struct InspectCaArgs {
     /// The CA file (PEM); `-` reads it from standard input.
     #[arg(value_name = "CA.pem")]
     pub ca: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// The server: HOST, HOST:PORT or [IPv6]:PORT [default: from the option files].
+    #[arg(value_name = "HOST[:PORT]")]
+    pub target: Option<String>,
+    /// The CA to verify the server's chain against [default: the client's ssl-ca].
+    #[arg(long, value_name = "CA.pem", conflicts_with = "system_roots")]
+    pub ca: Option<PathBuf>,
+    /// Verify against the operating system's trust bundle (public roots).
+    #[arg(long)]
+    pub system_roots: bool,
+    /// The name the certificate must carry for VERIFY_IDENTITY, and the TLS server name sent
+    /// [default: the host].
+    #[arg(long, value_name = "NAME")]
+    pub server_name: Option<String>,
+    /// The mode to judge: VERIFY_IDENTITY, VERIFY_CA or REQUIRED [default: VERIFY_CA with
+    /// --ca, VERIFY_IDENTITY with --system-roots, else what the client's options ask for].
+    #[arg(long, value_name = "MODE", value_parser = mycnf_secure::probe::verdict::LiveMode::parse)]
+    pub mode: Option<mycnf_secure::probe::verdict::LiveMode>,
+    /// Read only this option file.
+    #[arg(long, value_name = "FILE")]
+    pub defaults_file: Option<PathBuf>,
+    /// The client family whose reading of the option files decides host, port, CA and mode:
+    /// mariadb_cli113, mariadb_cli114, mysql_cli, connector_c, pymysql, … (the `family`
+    /// values of add-ca's JSON).
+    #[arg(long, value_name = "FAMILY", default_value = "mariadb_cli113")]
+    pub client: String,
+    /// Give up after this many seconds (resolving, connecting, the greeting and the TLS
+    /// handshake together).
+    #[arg(long, value_name = "S", default_value_t = 10.0)]
+    pub timeout: f64,
+    /// Print the certificates the server presented, as PEM (to compare the root's fingerprint
+    /// with the provider's console: the tool never trusts what it fetched).
+    #[arg(long)]
+    pub print_chain: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -397,6 +480,7 @@ where
         Command::Show(args) => show::run(args),
         Command::PrintDefaults(args) => print_defaults::run(args),
         Command::InspectCa(args) => inspect_ca::run(args),
+        Command::Probe(args) => probe::run(args),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();

@@ -47,6 +47,8 @@ pub mod opt {
     pub const USER: &str = "user";
     pub const PASSWORD: &str = "password";
     pub const DATABASE: &str = "database";
+    /// `protocol=TCP` makes the programs use TCP for `localhost` too (else the Unix socket).
+    pub const PROTOCOL: &str = "protocol";
     /// `loose-` written in front of a name: the option parser ignores an unknown option with a
     /// warning instead of stopping.
     pub const LOOSE_PREFIX: &str = "loose-";

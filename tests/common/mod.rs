@@ -498,3 +498,4 @@ pub fn show(bytes: &[u8]) -> String {
 }
 
 pub mod certs;
+pub mod server;
