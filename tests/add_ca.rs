@@ -5,6 +5,8 @@
 
 mod common;
 
+use std::io::Write;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -858,6 +860,21 @@ fn on_terminal_then(
     meanwhile: impl FnOnce(),
     answer: &str,
 ) -> (Output, String) {
+    on_terminal_session(dir, args, |stdin| {
+        // Type the answer once the prompt is up.
+        std::thread::sleep(std::time::Duration::from_millis(800));
+        meanwhile();
+        stdin.write_all(answer.as_bytes()).unwrap();
+    })
+}
+
+/// Runs add-ca with `args` on a pseudo-terminal (util-linux `script`), `typing` on it; what
+/// it did and what the terminal showed.
+fn on_terminal_session(
+    dir: &Path,
+    args: &str,
+    typing: impl FnOnce(&mut std::process::ChildStdin),
+) -> (Output, String) {
     let mut child = common::clean_command(&common::script(), dir)
         .args(["-qec"])
         .arg(format!("{} add-ca {args}", common::ours().display()))
@@ -867,16 +884,9 @@ fn on_terminal_then(
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Type the answer once the prompt is up.
-    std::thread::sleep(std::time::Duration::from_millis(800));
-    meanwhile();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(answer.as_bytes())
-        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    typing(&mut stdin);
+    drop(stdin);
     let out = child.wait_with_output().unwrap();
     let shown = String::from_utf8_lossy(&out.stdout).replace('\r', "");
     (out, shown)
@@ -1004,26 +1014,13 @@ fn a_password_file_readable_by_others_gets_a_warning() {
 
 /// Runs add-ca on a terminal, typing each piece of input after its pause (milliseconds).
 fn on_terminal_typed(dir: &Path, args: &str, typed: &[(u64, &str)]) -> (Output, String) {
-    use std::io::Write;
-    let mut child = common::clean_command(&common::script(), dir)
-        .args(["-qec"])
-        .arg(format!("{} add-ca {args}", common::ours().display()))
-        .arg("/dev/null")
-        .current_dir(dir)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    for (pause, text) in typed {
-        std::thread::sleep(std::time::Duration::from_millis(*pause));
-        stdin.write_all(text.as_bytes()).unwrap();
-        stdin.flush().unwrap();
-    }
-    drop(stdin);
-    let out = child.wait_with_output().unwrap();
-    let shown = String::from_utf8_lossy(&out.stdout).replace('\r', "");
-    (out, shown)
+    on_terminal_session(dir, args, |stdin| {
+        for (pause, text) in typed {
+            std::thread::sleep(std::time::Duration::from_millis(*pause));
+            stdin.write_all(text.as_bytes()).unwrap();
+            stdin.flush().unwrap();
+        }
+    })
 }
 
 /// A paste is read whole, then the question is asked: it ends with an empty line once nothing

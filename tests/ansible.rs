@@ -15,26 +15,7 @@ const PASSWORD: &str = "Ansible-Pw-7c1e";
 
 /// A program of the test venv (`ansible-playbook`, `ansible-doc`).
 fn venv_program(name: &str) -> PathBuf {
-    let candidates = [
-        std::env::var_os("MYCNF_TEST_PYTHON")
-            .map(PathBuf::from)
-            .and_then(|py| py.parent().map(|d| d.join(name))),
-        Some(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join(".venv/bin")
-                .join(name),
-        ),
-    ];
-    candidates
-        .into_iter()
-        .flatten()
-        .find(|p| p.is_file())
-        .unwrap_or_else(|| {
-            common::missing(
-                name,
-                "pip install ansible-core in the test venv (scripts/test does)",
-            )
-        })
+    common::venv_program_or_fail(name, "ansible-core")
 }
 
 fn library() -> PathBuf {

@@ -544,21 +544,7 @@ fn sarif_describes_every_rule_and_puts_each_finding_at_its_file_line_and_column(
 #[test]
 #[ignore = "needs sarif-tools (PyPI, in the test venv); scripts/test installs it and runs it"]
 fn sarif_tools_reads_the_same_findings_as_the_json_report() {
-    let sarif_program = [
-        std::env::var_os("MYCNF_TEST_PYTHON")
-            .map(PathBuf::from)
-            .and_then(|py| py.parent().map(|d| d.join("sarif"))),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/sarif")),
-    ]
-    .into_iter()
-    .flatten()
-    .find(|p| p.is_file())
-    .unwrap_or_else(|| {
-        common::missing(
-            "sarif-tools",
-            "pip install sarif-tools in the test venv (scripts/test does)",
-        )
-    });
+    let sarif_program = common::venv_program_or_fail("sarif", "sarif-tools");
     let dir = corpus();
     let (sarif, json) = sarif_and_json(dir.path());
     let log = dir.path().join("check.sarif");
@@ -619,21 +605,7 @@ fn sarif_tools_reads_the_same_findings_as_the_json_report() {
 #[test]
 #[ignore = "needs pre-commit (PyPI, in the test venv) and git; scripts/test installs it and runs it"]
 fn the_pre_commit_hook_fails_on_a_broken_option_file_and_passes_a_clean_one() {
-    let pre_commit = [
-        std::env::var_os("MYCNF_TEST_PYTHON")
-            .map(PathBuf::from)
-            .and_then(|py| py.parent().map(|d| d.join("pre-commit"))),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/pre-commit")),
-    ]
-    .into_iter()
-    .flatten()
-    .find(|p| p.is_file())
-    .unwrap_or_else(|| {
-        common::missing(
-            "pre-commit",
-            "pip install pre-commit in the test venv (scripts/test does)",
-        )
-    });
+    let pre_commit = common::venv_program_or_fail("pre-commit", "pre-commit");
     let git = common::program("git", "git");
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path().join("repo");

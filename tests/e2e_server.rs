@@ -7,134 +7,19 @@
 
 mod common;
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output, Stdio};
+use std::time::Instant;
 
 use std::sync::Arc;
 
 use common::certs;
+use common::server::{Server, Tls};
 use mycnf_secure::clients::{self, Family, Outcome};
 use mycnf_secure::optfile::{Document, Opt};
 
-fn server_program(name: &str) -> PathBuf {
-    common::program(name, "mariadb-server")
-}
-
 fn client_program(name: &str) -> PathBuf {
     common::program(name, "mariadb-client")
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.starts_with(b"0"))
-}
-
-/// A mariadbd on 127.0.0.1, stopped when dropped.
-struct Server {
-    child: Child,
-    port: u16,
-    dir: PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    fn start(dir: &Path, tls: Option<(&Path, &Path, &Path)>) -> Server {
-        let data = dir.join("data");
-        // Each server its own temporary folder: servers set up in parallel must not share one.
-        let tmp = dir.join("tmp");
-        std::fs::create_dir_all(&tmp).unwrap();
-        let mut install = Command::new(server_program("mariadb-install-db"));
-        install
-            .arg("--no-defaults")
-            .arg(format!("--datadir={}", data.display()))
-            .arg(format!("--tmpdir={}", tmp.display()))
-            .args(["--auth-root-authentication-method=normal", "--skip-test-db"]);
-        if is_root() {
-            install.arg("--user=root");
-        }
-        let out = install.output().unwrap();
-        assert!(
-            out.status.success(),
-            "install-db: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-
-        let port = free_port();
-        let mut cmd = Command::new(server_program("mariadbd"));
-        cmd.arg("--no-defaults")
-            .arg(format!("--datadir={}", data.display()))
-            .arg(format!("--tmpdir={}", tmp.display()))
-            .arg(format!("--socket={}", dir.join("sock").display()))
-            .arg(format!("--pid-file={}", dir.join("pid").display()))
-            .arg(format!("--log-error={}", dir.join("error.log").display()))
-            .arg(format!("--port={port}"))
-            .args([
-                "--bind-address=127.0.0.1",
-                "--skip-name-resolve",
-                "--skip-log-bin",
-            ])
-            .args(["--innodb-buffer-pool-size=16M", "--max-connections=20"]);
-        match tls {
-            Some((ca, cert, key)) => {
-                cmd.arg(format!("--ssl-ca={}", ca.display()))
-                    .arg(format!("--ssl-cert={}", cert.display()))
-                    .arg(format!("--ssl-key={}", key.display()));
-            }
-            None => {
-                cmd.arg("--skip-ssl");
-            }
-        }
-        if is_root() {
-            cmd.arg("--user=root");
-        }
-        let child = cmd
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let server = Server {
-            child,
-            port,
-            dir: dir.to_path_buf(),
-        };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while server.root_sql("SELECT 1").status.code() != Some(0) {
-            assert!(
-                Instant::now() < deadline,
-                "mariadbd did not start: {}",
-                std::fs::read_to_string(dir.join("error.log")).unwrap_or_default()
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        server
-    }
-
-    fn root_sql(&self, sql: &str) -> Output {
-        Command::new(client_program("mariadb"))
-            .arg("--no-defaults")
-            .arg(format!("--socket={}", self.dir.join("sock").display()))
-            .args(["-uroot", "-e", sql])
-            .output()
-            .unwrap()
-    }
 }
 
 /// The certificates: a CA, the server's (localhost, 127.0.0.1) and a CA that signed nothing.
@@ -260,7 +145,14 @@ fn setup() -> Setup {
     let pki = pki(&dir);
     std::fs::create_dir(dir.join("tls")).unwrap();
     std::fs::create_dir(dir.join("plain")).unwrap();
-    let tls = Server::start(&dir.join("tls"), Some((&pki.ca, &pki.cert, &pki.key)));
+    let tls = Server::start(
+        &dir.join("tls"),
+        Some(Tls {
+            ca: &pki.ca,
+            cert: &pki.cert,
+            key: &pki.key,
+        }),
+    );
     let plain = Server::start(&dir.join("plain"), None);
     for (server, require) in [(&tls, " REQUIRE SSL"), (&plain, "")] {
         let out = server.root_sql(&format!(
@@ -685,7 +577,14 @@ fn four_servers() -> FourServers {
                 let cert = certs::server(issuer, sans);
                 let cert_file = write(&format!("{name}-cert.pem"), cert.pem());
                 let key_file = write(&format!("{name}-key.pem"), cert.key_pem());
-                Server::start(&folder, Some((issuer_file, &cert_file, &key_file)))
+                Server::start(
+                    &folder,
+                    Some(Tls {
+                        ca: issuer_file,
+                        cert: &cert_file,
+                        key: &key_file,
+                    }),
+                )
             }
             None => Server::start(&folder, None),
         };

@@ -357,8 +357,9 @@ pub fn tools() -> Vec<(&'static str, &'static str, bool)> {
     v
 }
 
-/// Whether the test venv (beside $MYCNF_TEST_PYTHON, or .venv) has the program `name`.
-pub fn venv_has_program(name: &str) -> bool {
+/// The program `name` of the test venv (beside $MYCNF_TEST_PYTHON, or in .venv), if it is
+/// there.
+pub fn venv_program(name: &str) -> Option<PathBuf> {
     [
         std::env::var_os("MYCNF_TEST_PYTHON")
             .map(PathBuf::from)
@@ -371,7 +372,24 @@ pub fn venv_has_program(name: &str) -> bool {
     ]
     .into_iter()
     .flatten()
-    .any(|p| p.is_file())
+    .find(|p| p.is_file())
+}
+
+/// Whether the test venv has the program `name`.
+pub fn venv_has_program(name: &str) -> bool {
+    venv_program(name).is_some()
+}
+
+/// The program `name` of the test venv, from the PyPI package `package`; fails the test when
+/// it is missing.
+#[track_caller]
+pub fn venv_program_or_fail(name: &str, package: &str) -> PathBuf {
+    venv_program(name).unwrap_or_else(|| {
+        missing(
+            name,
+            &format!("pip install {package} in the test venv (scripts/test does)"),
+        )
+    })
 }
 
 /// Debian's Python with MySQLdb, which runs on the system's MariaDB Connector/C (libmariadb3).
