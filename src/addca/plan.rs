@@ -86,15 +86,23 @@ impl Index {
         let mut relevant = Vec::new();
         let mut names = Vec::new();
         let mut ids: HashMap<&[u8], usize> = HashMap::default();
+        // Who reads a group, by its name as written: a file repeats its few group names.
+        let mut readers: HashMap<&[u8], (bool, Vec<bool>)> = HashMap::default();
         for (i, line) in doc.lines().iter().enumerate() {
             match line.kind {
                 LineKind::Group => {
-                    let name = doc.group_name(line).unwrap_or_default().to_vec();
+                    let name = doc.group_name(line).unwrap_or_default();
+                    let (target, read_by) = readers.entry(name).or_insert_with(|| {
+                        (
+                            target_groups.matches(name),
+                            families.iter().map(|f| f.matches(name)).collect(),
+                        )
+                    });
                     headers.push(Header {
                         line: i,
-                        target: target_groups.matches(&name),
-                        read_by: families.iter().map(|f| f.matches(&name)).collect(),
-                        name,
+                        target: *target,
+                        read_by: read_by.clone(),
+                        name: name.to_vec(),
                     });
                 }
                 LineKind::Option => {
