@@ -481,7 +481,7 @@ impl Planner<'_> {
         // A line's verdict follows from its text, its group and how many of our lines are read
         // before it: a file that repeats a line has it judged once. Bounded, for files whose
         // lines all differ.
-        let mut verdicts: HashMap<(&[u8], &[u8], usize), Option<&'static str>> = HashMap::default();
+        let mut verdicts: HashMap<Said<'_>, Option<&'static str>> = HashMap::default();
         for r in &index.relevant {
             let i = r.line();
             if self.touched[i] {
@@ -514,6 +514,10 @@ impl Planner<'_> {
         }
     }
 }
+
+/// What a line's verdict follows from: its group's name as written, its text, and how many of
+/// our lines are read before it.
+type Said<'a> = (&'a [u8], &'a [u8], usize);
 
 /// How many line verdicts [`Planner::stoppers_and_weakeners`] keeps at most.
 const MAX_VERDICTS: usize = 1 << 14;
@@ -710,6 +714,20 @@ mod tests {
             "{mysql}"
         );
         assert!(!mysql.contains("[client-mariadb]"), "{mysql}");
+    }
+
+    #[test]
+    fn the_same_line_is_judged_again_in_a_group_other_families_read() {
+        // A bare ssl-mode that says what ours says: only the MariaDB clients' judgement (they
+        // stop on it) disables it, and they read [client-mariadb], not [mysqld].
+        let input = "[client]\nuser=a\n[client-mariadb]\nssl-mode=VERIFY_CA\n[mysqld]\nssl-mode=VERIFY_CA\n";
+        let out = run(input, Target::Mixed, Mode::VerifyCa);
+        assert!(
+            out.contains(
+                "[client-mariadb]\n# MySQL-only option that stops MariaDB clients, disabled by mycnf-secure: ssl-mode=VERIFY_CA\n[mysqld]\nssl-mode=VERIFY_CA\n"
+            ),
+            "{out}"
+        );
     }
 
     #[test]
