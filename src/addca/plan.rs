@@ -10,6 +10,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::chain::GroupSet;
+use crate::clients::outcome::Baseline;
 use crate::clients::{self, Profile, Setting, Target};
 use crate::optfile::edit::{self, Edited, NewOptions, Op};
 use crate::optfile::{Document, EncodeError, LineKind, Opt, OptionName, encode_value};
@@ -85,15 +86,23 @@ impl Index {
         let mut relevant = Vec::new();
         let mut names = Vec::new();
         let mut ids: HashMap<&[u8], usize> = HashMap::default();
+        // Who reads a group, by its name as written: a file repeats its few group names.
+        let mut readers: HashMap<&[u8], (bool, Vec<bool>)> = HashMap::default();
         for (i, line) in doc.lines().iter().enumerate() {
             match line.kind {
                 LineKind::Group => {
-                    let name = doc.group_name(line).unwrap_or_default().to_vec();
+                    let name = doc.group_name(line).unwrap_or_default();
+                    let (target, read_by) = readers.entry(name).or_insert_with(|| {
+                        (
+                            target_groups.matches(name),
+                            families.iter().map(|f| f.matches(name)).collect(),
+                        )
+                    });
                     headers.push(Header {
                         line: i,
-                        target: target_groups.matches(&name),
-                        read_by: families.iter().map(|f| f.matches(&name)).collect(),
-                        name,
+                        target: *target,
+                        read_by: read_by.clone(),
+                        name: name.to_vec(),
                     });
                 }
                 LineKind::Option => {
@@ -389,7 +398,9 @@ impl Planner<'_> {
             return added;
         };
         for r in &index.relevant {
-            if !index.header(r).read_by[stopped] {
+            if !index.header(r).read_by[stopped]
+                || !clients::settings::may_move_for_mariadb(index.name(r))
+            {
                 continue;
             }
             let line = &self.doc.lines()[r.line()];
@@ -417,6 +428,7 @@ impl Planner<'_> {
     /// Lines a family of the target stops on, anywhere in a group its programs read; lines
     /// that weaken its TLS when read after ours.
     fn stoppers_and_weakeners(&mut self, covered: &[&Profile], family_groups: &[GroupSet]) {
+        let doc = self.doc;
         let index = self.index;
         // Our lines per family, in reading order, with where they sit.
         let ours: Vec<Vec<(usize, Opt)>> = family_groups
@@ -441,6 +453,19 @@ impl Planner<'_> {
                 v
             })
             .collect();
+        let theirs: Vec<Vec<&Opt>> = ours
+            .iter()
+            .map(|v| v.iter().map(|(_, o)| o).collect())
+            .collect();
+        let judges = Judges {
+            covered,
+            ours: &ours,
+            baselines: covered
+                .iter()
+                .zip(&theirs)
+                .map(|(f, t)| Baseline::new(f, t))
+                .collect(),
+        };
         let own_lines: Vec<usize> = self
             .anchors
             .iter()
@@ -449,37 +474,91 @@ impl Planner<'_> {
                 _ => None,
             })
             .collect();
+        // Where our lines are read, in order: how many come before a line decides where it
+        // goes among each family's.
+        let mut orders: Vec<usize> = self.anchors.iter().map(|(_, at)| at.order()).collect();
+        orders.sort_unstable();
+        // A line's verdict follows from its text, its group and how many of our lines are read
+        // before it: a file that repeats a line has it judged once. Bounded, for files whose
+        // lines all differ.
+        let mut verdicts: HashMap<Said<'_>, Option<&'static str>> = HashMap::default();
         for r in &index.relevant {
             let i = r.line();
             if self.touched[i] {
                 continue;
             }
-            let header = index.header(r);
-            let name = index.name(r);
-            let mut reason = None;
-            for (k, family) in covered.iter().enumerate() {
-                if !header.read_by[k] || !family.sees(name) {
-                    continue;
+            let reason = if own_lines.contains(&i) {
+                judges.verdict(self, r, true)
+            } else {
+                let before = orders.partition_point(|&o| o < 2 * i);
+                let key = (
+                    index.header(r).name.as_slice(),
+                    doc.raw(&doc.lines()[i]),
+                    before,
+                );
+                match verdicts.get(&key) {
+                    Some(&known) => known,
+                    None => {
+                        let v = judges.verdict(self, r, false);
+                        if verdicts.len() >= MAX_VERDICTS {
+                            verdicts.clear();
+                        }
+                        verdicts.insert(key, v);
+                        v
+                    }
                 }
-                if family.stops_on(name) {
-                    reason = Some(family.stop_reason.to_string());
-                    break;
-                }
-                if own_lines.contains(&i) {
-                    continue;
-                }
-                let line = self.record(r);
-                let at = ours[k].iter().take_while(|(a, _)| *a < 2 * i).count();
-                let theirs: Vec<&Opt> = ours[k].iter().map(|(_, o)| o).collect();
-                if clients::outcome::weakens(family, &theirs, &line, at) {
-                    reason = Some(COMMENT_REASON.to_string());
-                    break;
-                }
-            }
+            };
             if let Some(reason) = reason {
-                self.disable(i, reason);
+                self.disable(i, reason.to_string());
             }
         }
+    }
+}
+
+/// What a line's verdict follows from: its group's name as written, its text, and how many of
+/// our lines are read before it.
+type Said<'a> = (&'a [u8], &'a [u8], usize);
+
+/// How many line verdicts [`Planner::stoppers_and_weakeners`] keeps at most.
+const MAX_VERDICTS: usize = 1 << 14;
+
+/// The target's families with our lines for each: what judges a line of the file.
+struct Judges<'a> {
+    covered: &'a [&'a Profile],
+    /// Our lines per family, in reading order, with where they are read ([`Anchor::order`]).
+    ours: &'a [Vec<(usize, Opt)>],
+    /// What our lines alone make each family do.
+    baselines: Vec<Baseline<'a>>,
+}
+
+impl Judges<'_> {
+    /// Why the line must go, if it must: the first family (in table order) that reads it and
+    /// stops on it, or whose TLS it weakens when read where it is (one of our own lines
+    /// `own` is only checked for stopping a family).
+    fn verdict(&self, planner: &Planner<'_>, r: &Relevant, own: bool) -> Option<&'static str> {
+        let header = planner.index.header(r);
+        let name = planner.index.name(r);
+        let mut line: Option<Opt> = None;
+        for (k, family) in self.covered.iter().enumerate() {
+            if !header.read_by[k] || !family.sees(name) {
+                continue;
+            }
+            if family.stops_on(name) {
+                return Some(family.stop_reason);
+            }
+            if own {
+                continue;
+            }
+            let line = line.get_or_insert_with(|| planner.record(r));
+            let at = self.ours[k]
+                .iter()
+                .take_while(|(a, _)| *a < 2 * r.line())
+                .count();
+            if self.baselines[k].weakened_by(line, at) {
+                return Some(COMMENT_REASON);
+            }
+        }
+        None
     }
 }
 
@@ -635,6 +714,20 @@ mod tests {
             "{mysql}"
         );
         assert!(!mysql.contains("[client-mariadb]"), "{mysql}");
+    }
+
+    #[test]
+    fn the_same_line_is_judged_again_in_a_group_other_families_read() {
+        // A bare ssl-mode that says what ours says: only the MariaDB clients' judgement (they
+        // stop on it) disables it, and they read [client-mariadb], not [mysqld].
+        let input = "[client]\nuser=a\n[client-mariadb]\nssl-mode=VERIFY_CA\n[mysqld]\nssl-mode=VERIFY_CA\n";
+        let out = run(input, Target::Mixed, Mode::VerifyCa);
+        assert!(
+            out.contains(
+                "[client-mariadb]\n# MySQL-only option that stops MariaDB clients, disabled by mycnf-secure: ssl-mode=VERIFY_CA\n[mysqld]\nssl-mode=VERIFY_CA\n"
+            ),
+            "{out}"
+        );
     }
 
     #[test]

@@ -167,6 +167,16 @@ pub fn strict_ini_error(doc: &Document, edited: &Edited) -> Option<String> {
 
 /// Why a reader that decodes the edited file as UTF-8 (Connector/Python) would refuse it.
 pub fn not_utf8_error(doc: &Document, edited: &Edited) -> Option<String> {
+    // Lines end at a line feed, which is never inside a UTF-8 sequence: when the whole file as
+    // read is UTF-8, so is every line kept from it, and only the new lines need a look.
+    if std::str::from_utf8(doc.bytes()).is_ok()
+        && edited
+            .new_lines(doc)
+            .iter()
+            .all(|l| std::str::from_utf8(l).is_ok())
+    {
+        return None;
+    }
     let mut number = 0usize;
     let mut error = None;
     edited.for_each_line(doc, |line| {

@@ -191,7 +191,9 @@ impl Visitor for EdgeCollector {
                 // The same spelling in the same group: only where it is and its value change.
                 let (seq, _, o) = &mut self.records[*last];
                 *seq = self.seq;
-                o.file = file.clone();
+                if !Arc::ptr_eq(&o.file, &file) {
+                    o.file = file;
+                }
                 o.line = r.physical;
                 match (&mut o.value, r.value) {
                     (Some(v), Some(value)) => {

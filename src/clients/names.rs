@@ -167,13 +167,13 @@ pub const CONNECTOR_PYTHON_KEYS: &[&str] = &[
 /// Whether an option name (as written) may be a TLS option: every TLS option's name holds `ssl`
 /// or `tls`. A cheap test before the name is parsed.
 pub fn is_tls_related(raw_name: &[u8]) -> bool {
+    // `| 0x20` lower-cases an ASCII letter, and turns no other byte into `s`, `l` or `t`. It
+    // runs on every option line of a file: no branch per byte.
     raw_name.windows(3).any(|w| {
-        let w = [
-            w[0].to_ascii_lowercase(),
-            w[1].to_ascii_lowercase(),
-            w[2].to_ascii_lowercase(),
-        ];
-        &w == b"ssl" || &w == b"tls"
+        matches!(
+            [w[0] | 0x20, w[1] | 0x20, w[2] | 0x20],
+            [b's', b's', b'l'] | [b't', b'l', b's']
+        )
     })
 }
 
@@ -197,6 +197,16 @@ pub fn is_secret(raw_name: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_holding_ssl_or_tls_in_any_case_may_be_tls_options() {
+        for name in ["ssl-ca", "SSL_CA", "loose-Tls-Version", "skip-ssl", "x_tLs"] {
+            assert!(is_tls_related(name.as_bytes()), "{name}");
+        }
+        for name in ["user", "host", "sl", "s-sl", "t l s", "S\u{13}L"] {
+            assert!(!is_tls_related(name.as_bytes()), "{name}");
+        }
+    }
 
     #[test]
     fn password_like_names_are_secret() {

@@ -332,16 +332,43 @@ pub fn strength(p: &Profile, opts: &[&Opt]) -> Option<Strength> {
 
 /// Whether `line`, read after the first `at` of `ours` (our lines, in reading order) and before
 /// the rest, leaves the family with weaker TLS than `ours` alone. A line that stops the family
-/// is not judged here ([`Profile::stops_on`]).
+/// is not judged here ([`Profile::stops_on`]). To judge many lines against the same `ours`,
+/// [`Baseline`] computes what `ours` alone make the family do once.
 pub fn weakens(p: &Profile, ours: &[&Opt], line: &Opt, at: usize) -> bool {
-    if !p.sees(&line.name) {
-        return false;
+    Baseline::new(p, ours).weakened_by(line, at)
+}
+
+/// A family's TLS with our lines alone (in reading order): what [`weakens`] compares each line
+/// against, computed once.
+pub struct Baseline<'a> {
+    profile: &'a Profile,
+    ours: Vec<&'a Opt>,
+    /// `None` when our lines stop the family: then no line weakens anything.
+    strength: Option<Strength>,
+}
+
+impl<'a> Baseline<'a> {
+    pub fn new(profile: &'a Profile, ours: &[&'a Opt]) -> Baseline<'a> {
+        Baseline {
+            profile,
+            ours: ours.to_vec(),
+            strength: strength(profile, ours),
+        }
     }
-    let mut with: Vec<&Opt> = ours.to_vec();
-    with.insert(at.min(with.len()), line);
-    match (strength(p, ours), strength(p, &with)) {
-        (Some(base), Some(now)) => now.is_weaker_than(&base),
-        _ => false,
+
+    /// [`weakens`]: whether `line`, read after the first `at` of our lines, leaves the family
+    /// with weaker TLS than they alone.
+    pub fn weakened_by(&self, line: &Opt, at: usize) -> bool {
+        let Some(base) = &self.strength else {
+            return false;
+        };
+        if !self.profile.sees(&line.name) {
+            return false;
+        }
+        let mut with: Vec<&Opt> = Vec::with_capacity(self.ours.len() + 1);
+        with.extend_from_slice(&self.ours);
+        with.insert(at.min(with.len()), line);
+        strength(self.profile, &with).is_some_and(|now| now.is_weaker_than(base))
     }
 }
 

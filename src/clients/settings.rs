@@ -189,8 +189,14 @@ pub fn verify_server_cert(group: &str) -> Setting {
 /// Oracle removed in 8.0, goes to `[client-mariadb]`, which only MariaDB clients read. `None`
 /// for any other line (it is only disabled).
 pub fn moved_for_mariadb(name: &OptionName, value: Option<&[u8]>) -> Option<Setting> {
-    (name.is(opt::SSL_VERIFY_SERVER_CERT) && Booleans::GetOpt.is_on(name, value))
+    (may_move_for_mariadb(name) && Booleans::GetOpt.is_on(name, value))
         .then(|| verify_server_cert(group::CLIENT_MARIADB))
+}
+
+/// Whether a line with this name may move ([`moved_for_mariadb`]), whatever its value (a cheap
+/// test before the value is decoded).
+pub fn may_move_for_mariadb(name: &OptionName) -> bool {
+    name.is(opt::SSL_VERIFY_SERVER_CERT)
 }
 
 impl Setting {
