@@ -22,8 +22,8 @@ struct FileCheck<'a> {
     n: usize,
     raw: &'a [u8],
     has_bom: bool,
-    /// Whether a line that is not UTF-8 was reported (once a file).
-    not_utf8: bool,
+    /// The first line that is not UTF-8 (the file is decoded once; one finding a file).
+    not_utf8: Option<usize>,
     headers: HashMap<Vec<u8>, usize>,
     /// The keys of the current block (lower case).
     keys: HashMap<Vec<u8>, usize>,
@@ -75,8 +75,8 @@ impl<'a> FileCheck<'a> {
         if let LineKind::Invalid(why) = line.kind {
             self.invalid(why);
         }
-        if !self.not_utf8 && std::str::from_utf8(line.raw).is_err() {
-            self.not_utf8 = true;
+        if self.not_utf8 == Some(line.number) {
+            self.not_utf8 = None;
             self.push(
                 None,
                 "MC404",
@@ -369,7 +369,11 @@ pub(crate) fn check_file(path: &Path, bytes: &[u8], sink: &mut Findings, secret:
         n: 0,
         raw: &[],
         has_bom: bytes.starts_with(b"\xEF\xBB\xBF"),
-        not_utf8: false,
+        // A line feed is never inside a UTF-8 sequence: the first bad byte's line is the first
+        // line that is not UTF-8.
+        not_utf8: std::str::from_utf8(bytes)
+            .err()
+            .map(|e| memchr::memchr_iter(b'\n', &bytes[..e.valid_up_to()]).count() + 1),
         headers: HashMap::default(),
         keys: HashMap::default(),
         key: Vec::new(),
