@@ -33,11 +33,11 @@ impl Mode {
             "VERIFY_CA" => Ok(Mode::VerifyCa),
             "VERIFY_IDENTITY" => Ok(Mode::VerifyIdentity),
             m @ ("REQUIRED" | "PREFERRED" | "DISABLED") => Err(format!(
-                "{m} is not accepted: with a CA it {} verification; use VERIFY_CA (the server's certificate must chain to the CA) or VERIFY_IDENTITY (and its name must match the host)",
+                "{m} is not accepted: with a CA it {}; use VERIFY_CA (the server's certificate must chain to the CA) or VERIFY_IDENTITY (and its name must match the host)",
                 if m == "REQUIRED" {
-                    "skips (MySQL even drops the CA) "
+                    "skips verification (MySQL even drops the CA)"
                 } else {
-                    "weakens or cancels "
+                    "weakens or cancels verification"
                 }
             )),
             _ => Err(format!(
