@@ -1013,3 +1013,32 @@ fn a_bad_target_or_client_is_bad_input_not_a_connection_error() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("mariadb_cli113"));
 }
+
+#[test]
+fn a_connection_string_given_as_target_is_refused_before_any_lookup_and_its_password_not_shown() {
+    // A user who pastes the provider's connection string where probe wants HOST[:PORT]: no
+    // name lookup (the password would go to the resolver), no connection, no password shown.
+    let secret = "Pw-in-Url-7Hq";
+    let (port, h) = listener(|_| {});
+    let home = tempfile::tempdir().unwrap();
+    for target in [
+        format!("mysql://app:{secret}@127.0.0.1:{port}/db"),
+        format!("app:{secret}@tcp(127.0.0.1:{port})/db"),
+        format!("app:{secret}@127.0.0.1:{port}"),
+        format!("app:{secret}@localhost"),
+    ] {
+        for format in ["text", "json"] {
+            let out = probe(
+                home.path(),
+                &[&target, "--format", format, "--timeout", "2"],
+            );
+            let t = text(&out);
+            assert_eq!(out.status.code(), Some(3), "{target} {format}: {t}");
+            assert!(!t.contains(secret), "{target} {format}: {t}");
+            assert!(t.contains("connection string"), "{target} {format}: {t}");
+        }
+    }
+    // Nothing connected to the listener: it is still waiting; connect once to end it.
+    let _ = TcpStream::connect(("127.0.0.1", port));
+    h.join().unwrap();
+}
