@@ -1042,3 +1042,37 @@ fn a_connection_string_given_as_target_is_refused_before_any_lookup_and_its_pass
     let _ = TcpStream::connect(("127.0.0.1", port));
     h.join().unwrap();
 }
+
+#[test]
+fn an_option_file_the_clients_refuse_is_named_at_its_line_and_a_secret_in_the_reason_is_masked() {
+    // The reader's reason quotes the !includedir path, which here holds a secret word: masked,
+    // as show and check mask it. The JSON error names the file and the line.
+    let secret = "Dir-Pw-4Rz8";
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("refused.cnf");
+    std::fs::write(
+        &file,
+        format!("[client]\nhost=127.0.0.1\nport=1\n!includedir /nonexistent/password={secret}\n"),
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    for args in [
+        vec!["probe", "--defaults-file", f],
+        vec!["check", "--probe", "--defaults-file", f],
+    ] {
+        let out = common::run_ours(home.path(), &args, b"");
+        let t = text(&out);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {t}");
+        assert!(!t.contains(secret), "{args:?}: {t}");
+        assert!(t.contains("password=*****"), "{args:?}: {t}");
+        let mut json_args = args.clone();
+        json_args.extend(["--format", "json"]);
+        let out = common::run_ours(home.path(), &json_args, b"");
+        let doc = json(&out);
+        assert!(!text(&out).contains(secret), "{doc:#}");
+        assert_eq!(doc["error"]["file"], f, "{doc:#}");
+        assert_eq!(doc["error"]["line"], 4, "{doc:#}");
+        let message = doc["error"]["message"].as_str().unwrap();
+        assert!(message.contains("Can't read dir"), "{doc:#}");
+    }
+}
