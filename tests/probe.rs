@@ -1076,3 +1076,62 @@ fn an_option_file_the_clients_refuse_is_named_at_its_line_and_a_secret_in_the_re
         assert!(message.contains("Can't read dir"), "{doc:#}");
     }
 }
+
+#[test]
+fn an_ssl_ca_path_of_the_option_file_holding_a_secret_word_is_shown_masked() {
+    // `ssl-ca=/…/password=…`: every command masks what follows `password=` in a value; probe's
+    // messages that name the option file's CA too.
+    let secret = "Ca-Path-Pw-3Vt";
+    let home = tempfile::tempdir().unwrap();
+    let write = |port: u16| {
+        let file = home.path().join(format!("ca-{port}.cnf"));
+        std::fs::write(
+            &file,
+            format!(
+                "[client]\nhost=127.0.0.1\nport={port}\nssl-ca=/nonexistent/password={secret}\n"
+            ),
+        )
+        .unwrap();
+        file
+    };
+    // probe reads the CA before it connects: nothing needs to listen.
+    let file = write(1);
+    for format in ["text", "json"] {
+        let out = probe(
+            home.path(),
+            &[
+                "--defaults-file",
+                file.to_str().unwrap(),
+                "--format",
+                format,
+            ],
+        );
+        let t = text(&out);
+        assert_eq!(out.status.code(), Some(3), "{t}");
+        assert!(!t.contains(secret), "{t}");
+        assert!(t.contains("password=*****"), "{t}");
+    }
+}
+
+#[test]
+#[ignore = "needs mariadbd (mariadb-server) and the mariadb client (mariadb-client); scripts/test installs them and runs it"]
+fn check_probe_shows_an_ssl_ca_path_holding_a_secret_word_masked() {
+    // check --probe judges each family's CA against the chain a server presented: a CA file
+    // that cannot be read is named in MC501, masked.
+    let secret = "Ca-Path-Pw-8Jd";
+    let s = setup();
+    let server = tls_server(&s, "good", false);
+    let home = home_with(
+        &s.dir,
+        "home-ca-secret",
+        &format!(
+            "host=127.0.0.1\nport={}\nssl-ca=/nonexistent/password={secret}\n",
+            server.port
+        ),
+    );
+    let out = common::run_ours(&home, &["check", ".my.cnf", "--probe"], b"");
+    let t = text(&out);
+    assert!(t.contains("MC501"), "{t}");
+    assert!(t.contains("the CA file /nonexistent/password=*****"), "{t}");
+    assert!(!t.contains(secret), "{t}");
+}

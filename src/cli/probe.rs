@@ -274,14 +274,14 @@ fn run_checked(args: &ProbeArgs, ctx: &Context) -> Result<Exit, Failure> {
                     Ok(b) => (
                         Some(b),
                         format!("ssl-ca as {} reads it", fam.profile().label),
-                        Some(path),
+                        Some(verdict::shown_path(path.as_bytes())),
                     ),
                     Err(e) => {
                         return Err(Failure::new(
                             Exit::InvalidInput,
                             format!(
                                 "error: the ssl-ca of the option files, {}, cannot be read: {e}",
-                                sanitize(path.as_bytes())
+                                verdict::shown_path(path.as_bytes())
                             ),
                         ));
                     }
