@@ -653,9 +653,11 @@ fn a_usage_error_does_not_quote_a_password_given_in_the_wrong_place() {
     let url = format!("mysql://app:{s}@db.example.test/app");
     let dsn = format!("app:{s}@tcp(db.example.test:3306)/app");
     let with_value = format!("--password-stdin={s}");
+    let query = format!("mysql://app@db.example.test/app?password={s}");
     let cases: &[&[&str]] = &[
         &["init", &url],
         &["init", &dsn],
+        &["init", &query],
         &["init", "--host", "db.example.test", "--password-stdin", &s],
         &["init", "--host", "db.example.test", &with_value],
     ];

@@ -516,6 +516,7 @@ where
 /// connection string (`mysql://user:pass@host`, `user:pass@tcp(host)/db`), the value of an
 /// option whose name says secret (`--password-stdin=x`), and the argument after one.
 fn masked_arguments(args: &[OsString]) -> Vec<OsString> {
+    use mycnf_secure::diagnostic::Masked;
     let secret_name = |a: &str| {
         a.starts_with("--")
             && mycnf_secure::clients::is_secret(a.split('=').next().unwrap_or(a).as_bytes())
@@ -540,6 +541,14 @@ fn masked_arguments(args: &[OsString]) -> Vec<OsString> {
             })
         };
         after_secret = secret_name(&text) && !text.contains('=');
+        // Anything else after a secret word and `=` (`…?password=x`), as in a value.
+        let masked = match masked {
+            Some(m) => Some(m),
+            None => {
+                let m = Masked::value(b"", text.as_bytes(), &mycnf_secure::clients::is_secret);
+                m.hid_something().then(|| m.lossy().into_owned())
+            }
+        };
         out.push(masked.map_or_else(|| arg.clone(), OsString::from));
     }
     out
