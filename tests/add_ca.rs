@@ -1073,6 +1073,23 @@ fn a_paste_ended_with_ctrl_d_is_read_then_the_answer() {
     assert!(std::fs::read_to_string(&c.file).unwrap().contains("ssl-ca"));
 }
 
+/// A paste copied without its last line feed, then Ctrl-D once: the terminal hands the END line
+/// over without a line feed; the paste ends there, and the answer typed next is the answer,
+/// not part of the certificate.
+#[test]
+#[ignore = "needs script (bsdutils) for a terminal; scripts/test installs it and runs it"]
+fn a_paste_without_its_last_line_feed_ended_with_one_ctrl_d_is_read_then_the_answer() {
+    let c = case("00-no-file");
+    let dir = c.tmp.path();
+    let pem = std::fs::read_to_string(&c.ca).unwrap();
+    let pem = pem.trim_end();
+    let args = format!("- --file {}", c.file.display());
+    let (out, shown) = on_terminal_typed(dir, &args, &[(800, pem), (300, "\u{4}"), (1500, "y\n")]);
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    assert!(shown.contains("apply?"), "{shown}");
+    assert!(std::fs::read_to_string(&c.file).unwrap().contains("ssl-ca"));
+}
+
 #[test]
 fn a_binary_option_file_is_refused_with_one_error() {
     let tmp = tempfile::tempdir().unwrap();

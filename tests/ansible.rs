@@ -250,3 +250,43 @@ fn ansible_doc_renders_the_module_documentation() {
         assert!(text.contains(want), "ansible-doc lacks {want:?}:\n{text}");
     }
 }
+
+#[test]
+#[ignore = "needs ansible-core (PyPI, in the test venv); scripts/test installs it and runs it"]
+fn a_warning_about_a_hostile_certificate_reaches_the_terminal_escaped() {
+    // A CA whose subject holds a terminal title, a hyperlink, hidden text and a carriage
+    // return, expiring soon (a warning that quotes the subject): Ansible prints module
+    // warnings as they are, so the module must escape them.
+    let s = setup();
+    let dir = s.dir.path();
+    let mut params = common::certs::ca_params("evil\x1b]8;;http://x.test\x07link\x1b[8mhid\r");
+    common::certs::validity(&mut params, -1, 10);
+    let ca = common::certs::self_signed(params, common::certs::ec_key());
+    std::fs::write(&s.ca, ca.pem()).unwrap();
+    playbook(
+        dir,
+        &format!(
+            "        path: {}\n        ca: {}\n",
+            s.file.display(),
+            s.ca.display()
+        ),
+    );
+    let (result, out) = run_json(dir, &["--check"]);
+    let shown = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(shown.contains("[WARNING]: CA: certificate 1"), "{shown}");
+    for raw in ['\x1b', '\x07', '\r'] {
+        assert!(
+            !shown.contains(raw),
+            "{raw:?} reached the terminal: {shown:?}"
+        );
+    }
+    assert!(
+        shown.contains(r"evil\u{1b}]8;;http://x.test\u{7}link"),
+        "{shown}"
+    );
+    assert!(result.to_string().contains("expires in"), "{result}");
+}

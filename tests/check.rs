@@ -684,3 +684,35 @@ fn a_named_file_that_cannot_be_read_exits_4_and_a_named_folder_is_an_error() {
     let f = finding(&report, "MC121");
     assert_eq!(f["severity"], "error");
 }
+
+#[test]
+fn sarif_uris_percent_encode_the_bytes_of_a_name_that_is_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    // Two names that differ only in a byte that is not UTF-8: each URI names its own file
+    // (the bytes percent-encoded, as RFC 3986 has it), relative and absolute alike.
+    let tmp = tempfile::tempdir().unwrap();
+    let names = [&b"a\xffb.cnf"[..], &b"a\xfeb.cnf"[..]];
+    for n in names {
+        let path = tmp.path().join(std::ffi::OsStr::from_bytes(n));
+        std::fs::write(&path, "[client]\nssl-mode=DISABLED\n").unwrap();
+    }
+    let args: Vec<&std::ffi::OsStr> = names
+        .iter()
+        .map(|n| std::ffi::OsStr::from_bytes(n))
+        .collect();
+    let out = common::clean_command(&common::ours(), tmp.path())
+        .current_dir(tmp.path())
+        .arg("check")
+        .args(&args)
+        .args(["--format", "sarif"])
+        .output()
+        .unwrap();
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let uris: Vec<&str> = sarif["runs"][0]["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["location"]["uri"].as_str().unwrap())
+        .collect();
+    assert_eq!(uris, ["a%FFb.cnf", "a%FEb.cnf"], "{sarif:#}");
+}

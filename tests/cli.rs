@@ -447,3 +447,44 @@ fn every_json_run_prints_one_json_object_also_on_failure() {
         }
     }
 }
+
+#[test]
+fn show_json_on_a_file_the_clients_refuse_says_why_and_where_in_an_error_member() {
+    // show/v1 keeps what was read before the fatal error (`fatal: true`); its `error` member
+    // (the shape of docs/json-schemas.md "Errors") says why, at which file and line.
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("before-group.cnf");
+    std::fs::write(&bad, "[client]\nuser = app\n[client\n").unwrap();
+    let missing = tmp.path().join("missing.cnf");
+    for (file, line, why) in [
+        (&bad, serde_json::json!(3), "group"),
+        (&missing, serde_json::Value::Null, "missing.cnf"),
+    ] {
+        let f = file.to_str().unwrap();
+        let out = run(&["show", "--defaults-file", f, "--format", "json"]);
+        assert_eq!(out.status.code(), Some(3), "{f}");
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc["schema"], "mycnf-secure/show/v1");
+        assert_eq!(doc["fatal"], true, "{doc}");
+        let error = &doc["error"];
+        assert_eq!(error["code"], "invalid_input", "{doc}");
+        assert_eq!(error["exit"], 3, "{doc}");
+        assert_eq!(error["line"], line, "{doc}");
+        let message = error["message"].as_str().unwrap_or_default();
+        assert!(message.contains(why), "{doc}");
+        if !line.is_null() {
+            assert_eq!(error["file"], f, "{doc}");
+        }
+    }
+    let ok = tmp.path().join("ok.cnf");
+    std::fs::write(&ok, "[client]\nuser = app\n").unwrap();
+    let out = run(&[
+        "show",
+        "--defaults-file",
+        ok.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(doc.get("error").is_none(), "{doc}");
+}

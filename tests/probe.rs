@@ -1013,3 +1013,125 @@ fn a_bad_target_or_client_is_bad_input_not_a_connection_error() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("mariadb_cli113"));
 }
+
+#[test]
+fn a_connection_string_given_as_target_is_refused_before_any_lookup_and_its_password_not_shown() {
+    // A user who pastes the provider's connection string where probe wants HOST[:PORT]: no
+    // name lookup (the password would go to the resolver), no connection, no password shown.
+    let secret = "Pw-in-Url-7Hq";
+    let (port, h) = listener(|_| {});
+    let home = tempfile::tempdir().unwrap();
+    for target in [
+        format!("mysql://app:{secret}@127.0.0.1:{port}/db"),
+        format!("app:{secret}@tcp(127.0.0.1:{port})/db"),
+        format!("app:{secret}@127.0.0.1:{port}"),
+        format!("app:{secret}@localhost"),
+    ] {
+        for format in ["text", "json"] {
+            let out = probe(
+                home.path(),
+                &[&target, "--format", format, "--timeout", "2"],
+            );
+            let t = text(&out);
+            assert_eq!(out.status.code(), Some(3), "{target} {format}: {t}");
+            assert!(!t.contains(secret), "{target} {format}: {t}");
+            assert!(t.contains("connection string"), "{target} {format}: {t}");
+        }
+    }
+    // Nothing connected to the listener: it is still waiting; connect once to end it.
+    let _ = TcpStream::connect(("127.0.0.1", port));
+    h.join().unwrap();
+}
+
+#[test]
+fn an_option_file_the_clients_refuse_is_named_at_its_line_and_a_secret_in_the_reason_is_masked() {
+    // The reader's reason quotes the !includedir path, which here holds a secret word: masked,
+    // as show and check mask it. The JSON error names the file and the line.
+    let secret = "Dir-Pw-4Rz8";
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("refused.cnf");
+    std::fs::write(
+        &file,
+        format!("[client]\nhost=127.0.0.1\nport=1\n!includedir /nonexistent/password={secret}\n"),
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    for args in [
+        vec!["probe", "--defaults-file", f],
+        vec!["check", "--probe", "--defaults-file", f],
+    ] {
+        let out = common::run_ours(home.path(), &args, b"");
+        let t = text(&out);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {t}");
+        assert!(!t.contains(secret), "{args:?}: {t}");
+        assert!(t.contains("password=*****"), "{args:?}: {t}");
+        let mut json_args = args.clone();
+        json_args.extend(["--format", "json"]);
+        let out = common::run_ours(home.path(), &json_args, b"");
+        let doc = json(&out);
+        assert!(!text(&out).contains(secret), "{doc:#}");
+        assert_eq!(doc["error"]["file"], f, "{doc:#}");
+        assert_eq!(doc["error"]["line"], 4, "{doc:#}");
+        let message = doc["error"]["message"].as_str().unwrap();
+        assert!(message.contains("Can't read dir"), "{doc:#}");
+    }
+}
+
+#[test]
+fn an_ssl_ca_path_of_the_option_file_holding_a_secret_word_is_shown_masked() {
+    // `ssl-ca=/…/password=…`: every command masks what follows `password=` in a value; probe's
+    // messages that name the option file's CA too.
+    let secret = "Ca-Path-Pw-3Vt";
+    let home = tempfile::tempdir().unwrap();
+    let write = |port: u16| {
+        let file = home.path().join(format!("ca-{port}.cnf"));
+        std::fs::write(
+            &file,
+            format!(
+                "[client]\nhost=127.0.0.1\nport={port}\nssl-ca=/nonexistent/password={secret}\n"
+            ),
+        )
+        .unwrap();
+        file
+    };
+    // probe reads the CA before it connects: nothing needs to listen.
+    let file = write(1);
+    for format in ["text", "json"] {
+        let out = probe(
+            home.path(),
+            &[
+                "--defaults-file",
+                file.to_str().unwrap(),
+                "--format",
+                format,
+            ],
+        );
+        let t = text(&out);
+        assert_eq!(out.status.code(), Some(3), "{t}");
+        assert!(!t.contains(secret), "{t}");
+        assert!(t.contains("password=*****"), "{t}");
+    }
+}
+
+#[test]
+#[ignore = "needs mariadbd (mariadb-server) and the mariadb client (mariadb-client); scripts/test installs them and runs it"]
+fn check_probe_shows_an_ssl_ca_path_holding_a_secret_word_masked() {
+    // check --probe judges each family's CA against the chain a server presented: a CA file
+    // that cannot be read is named in MC501, masked.
+    let secret = "Ca-Path-Pw-8Jd";
+    let s = setup();
+    let server = tls_server(&s, "good", false);
+    let home = home_with(
+        &s.dir,
+        "home-ca-secret",
+        &format!(
+            "host=127.0.0.1\nport={}\nssl-ca=/nonexistent/password={secret}\n",
+            server.port
+        ),
+    );
+    let out = common::run_ours(&home, &["check", ".my.cnf", "--probe"], b"");
+    let t = text(&out);
+    assert!(t.contains("MC501"), "{t}");
+    assert!(t.contains("the CA file /nonexistent/password=*****"), "{t}");
+    assert!(!t.contains(secret), "{t}");
+}

@@ -641,3 +641,88 @@ fn the_files_written_keep_their_secrets() {
         );
     }
 }
+
+#[test]
+fn a_usage_error_does_not_quote_a_password_given_in_the_wrong_place() {
+    // clap quotes the argument it did not expect: a connection string given without --url, a
+    // password after --password-stdin (which takes none). Text and JSON.
+    let home = tempfile::tempdir().unwrap();
+    let s = secret(90);
+    let mut secrets = Secrets::default();
+    secrets.add(&s, &s);
+    let url = format!("mysql://app:{s}@db.example.test/app");
+    let dsn = format!("app:{s}@tcp(db.example.test:3306)/app");
+    let with_value = format!("--password-stdin={s}");
+    let query = format!("mysql://app@db.example.test/app?password={s}");
+    let cases: &[&[&str]] = &[
+        &["init", &url],
+        &["init", &dsn],
+        &["init", &query],
+        &["init", "--host", "db.example.test", "--password-stdin", &s],
+        &["init", "--host", "db.example.test", &with_value],
+    ];
+    for case in cases {
+        for json in [false, true] {
+            let mut args = case.to_vec();
+            if json && !args.contains(&"json") {
+                args.extend(["--format", "json"]);
+            }
+            let out = run(home.path(), &args, b"");
+            assert_eq!(out.status.code(), Some(2), "{args:?}");
+            assert_nothing_leaks(&format!("{args:?}"), &out, &secrets);
+            if json {
+                let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+                    .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e})"));
+                assert_eq!(doc["error"]["code"], "usage", "{args:?}");
+            } else {
+                assert!(
+                    String::from_utf8_lossy(&out.stderr).contains("*****"),
+                    "{args:?}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_clients_stop_message_does_not_quote_a_secret_in_the_value_it_stops_on() {
+    // `ssl-mode=REQUIRED password=…` in a group MariaDB reads, in a file add-ca does not edit:
+    // the refusal and the client table quote MariaDB's own words, "unknown variable
+    // 'name=value'", with the value masked as everywhere else.
+    let home = tempfile::tempdir().unwrap();
+    let s = secret(91);
+    let mut secrets = Secrets::default();
+    secrets.add(&s, &s);
+    let other = home.path().join("other.cnf");
+    std::fs::write(
+        &other,
+        format!("[client-mariadb]\nssl-mode=REQUIRED password={s}\n"),
+    )
+    .unwrap();
+    let file = home.path().join("my.cnf");
+    std::fs::write(
+        &file,
+        format!("[client]\nuser=app\n!include {}\n", other.display()),
+    )
+    .unwrap();
+    let ca = ca();
+    let f = file.to_str().unwrap();
+    for extra in [&[][..], &["--force"][..]] {
+        for format in ["text", "json"] {
+            let mut args = vec!["add-ca", &ca, "--file", f, "--dry-run", "--format", format];
+            args.extend_from_slice(extra);
+            let out = run(home.path(), &args, b"");
+            assert_nothing_leaks(&format!("{args:?}"), &out, &secrets);
+            let shown = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(
+                shown.contains("unknown variable 'ssl-mode=REQUIRED password=*****'"),
+                "{args:?}: {shown}"
+            );
+        }
+    }
+}

@@ -23,10 +23,16 @@ fn uri(path: &Path) -> String {
     {
         return url.to_string();
     }
-    let text = path.to_string_lossy();
-    text.split('/')
+    // The name's bytes, not a lossy text: two names that differ in a byte that is not UTF-8
+    // must not share a URI.
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()).to_vec();
+    #[cfg(not(unix))]
+    let bytes = path.to_string_lossy().into_owned().into_bytes();
+    bytes
+        .split(|&b| b == b'/')
         .map(|segment| {
-            percent_encoding::utf8_percent_encode(segment, percent_encoding::NON_ALPHANUMERIC)
+            percent_encoding::percent_encode(segment, percent_encoding::NON_ALPHANUMERIC)
                 .to_string()
                 .replace("%2E", ".")
                 .replace("%2D", "-")

@@ -77,6 +77,14 @@ fn read_terminal_paste(fd: rustix::fd::BorrowedFd<'_>) -> std::io::Result<Vec<u8
             }
             line_start += nl + 1;
         }
+        // Ctrl-D after text hands that text over without a line feed: a paste copied without
+        // its last line feed ends at its END line there, as at an empty line after one.
+        if line_start < buf.len() {
+            let tail = String::from_utf8_lossy(&buf[line_start..]);
+            if tail.trim().starts_with("-----END ") && tail.trim_end().ends_with("-----") {
+                may_end = true;
+            }
+        }
     }
     Ok(buf)
 }

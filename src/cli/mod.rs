@@ -457,6 +457,12 @@ where
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
+            // clap quotes the argument it stumbled on: parsed again with every password of the
+            // command line masked, the same error says the same without it.
+            let e = match Cli::try_parse_from(masked_arguments(&args)) {
+                Err(masked) if masked.kind() == e.kind() => masked,
+                _ => e,
+            };
             // clap's messages quote the arguments: they go through the terminal gate too.
             let mut text = e.render().ansi().to_string();
             if e.kind() == clap::error::ErrorKind::DisplayHelp {
@@ -504,6 +510,48 @@ where
             }
         },
     }
+}
+
+/// The arguments with the passwords they may hold replaced by `*****`: the password of a
+/// connection string (`mysql://user:pass@host`, `user:pass@tcp(host)/db`), the value of an
+/// option whose name says secret (`--password-stdin=x`), and the argument after one.
+fn masked_arguments(args: &[OsString]) -> Vec<OsString> {
+    use mycnf_secure::diagnostic::Masked;
+    let secret_name = |a: &str| {
+        a.starts_with("--")
+            && mycnf_secure::clients::is_secret(a.split('=').next().unwrap_or(a).as_bytes())
+    };
+    let mut out = Vec::with_capacity(args.len());
+    let mut after_secret = false;
+    for arg in args {
+        let text = arg.to_string_lossy();
+        let masked = if after_secret && !text.starts_with('-') {
+            Some("*****".to_string())
+        } else if secret_name(&text) && text.contains('=') {
+            text.split_once('=')
+                .map(|(name, _)| format!("{name}=*****"))
+        } else {
+            text.rsplit_once('@').and_then(|(info, host)| {
+                let (scheme, info) = match info.split_once("://") {
+                    Some((scheme, info)) => (format!("{scheme}://"), info),
+                    None => (String::new(), info),
+                };
+                let (user, _) = info.split_once(':')?;
+                Some(format!("{scheme}{user}:*****@{host}"))
+            })
+        };
+        after_secret = secret_name(&text) && !text.contains('=');
+        // Anything else after a secret word and `=` (`…?password=x`), as in a value.
+        let masked = match masked {
+            Some(m) => Some(m),
+            None => {
+                let m = Masked::value(b"", text.as_bytes(), &mycnf_secure::clients::is_secret);
+                m.hid_something().then(|| m.lossy().into_owned())
+            }
+        };
+        out.push(masked.map_or_else(|| arg.clone(), OsString::from));
+    }
+    out
 }
 
 /// The help with its examples as written: clap wraps the text after the options to the

@@ -12,7 +12,7 @@ use mycnf_secure::chain::{
 };
 use mycnf_secure::clients::{self, Family, PROFILES};
 use mycnf_secure::context::Context;
-use mycnf_secure::diagnostic::sanitize;
+use mycnf_secure::diagnostic::{Masked, sanitize};
 use mycnf_secure::optfile::Opt;
 use mycnf_secure::probe::tls::ChainVerdict;
 use mycnf_secure::probe::verdict::{self, Anchor, FamilyLive, Live, LiveMode};
@@ -56,12 +56,27 @@ fn collect(files: &[ChainFile], home: Option<&Path>) -> Result<(Vec<Opt>, Vec<Pa
     let fatal = chain::read_chain(&mut reader, files).is_err();
     let c = reader.into_visitor();
     if fatal {
-        let mut msg =
-            String::from("error: the option files cannot be read as the clients read them:\n");
+        const WHY: &str = "the option files cannot be read as the clients read them";
+        // A reason quotes a directive's path: through the masking, as show and check do.
+        let shown = |n: &chain::Notice| {
+            Masked::line(n.to_string().as_bytes(), &|b: &[u8]| clients::is_secret(b))
+                .text()
+                .into_owned()
+        };
+        let mut msg = format!("error: {WHY}:\n");
         for n in &c.notices {
-            msg.push_str(&format!("  {}\n", sanitize(n.to_string().as_bytes())));
+            msg.push_str(&format!("  {}\n", shown(n)));
         }
-        return Err(Failure::new(Exit::InvalidInput, msg));
+        let mut failure = Failure::new(Exit::InvalidInput, msg);
+        if let Some(n) = c.notices.iter().find(|n| n.is_error()) {
+            let reason = shown(n);
+            let reason = reason.strip_prefix("error: ").unwrap_or(&reason);
+            failure = failure.message(format!("{WHY}: {reason}"));
+            if let Some((file, line)) = n.location() {
+                failure = failure.at(Some(file.to_path_buf()), Some(line));
+            }
+        }
+        return Err(failure);
     }
     Ok((c.options, c.files))
 }
@@ -259,14 +274,14 @@ fn run_checked(args: &ProbeArgs, ctx: &Context) -> Result<Exit, Failure> {
                     Ok(b) => (
                         Some(b),
                         format!("ssl-ca as {} reads it", fam.profile().label),
-                        Some(path),
+                        Some(verdict::shown_path(path.as_bytes())),
                     ),
                     Err(e) => {
                         return Err(Failure::new(
                             Exit::InvalidInput,
                             format!(
                                 "error: the ssl-ca of the option files, {}, cannot be read: {e}",
-                                sanitize(path.as_bytes())
+                                verdict::shown_path(path.as_bytes())
                             ),
                         ));
                     }

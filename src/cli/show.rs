@@ -13,6 +13,7 @@ use mycnf_secure::chain::{self, ChainFile, FileOptions, GroupSet, OptionRecord, 
 use mycnf_secure::clients::{self, programs};
 use mycnf_secure::diagnostic::{Masked, OptionMask, sanitize};
 
+use crate::cli::failure::Failure;
 use crate::cli::{Exit, Format, ShowArgs, output};
 
 /// One option as shown (fields in the JSON's key order).
@@ -183,6 +184,9 @@ impl Serialize for Options<'_> {
 /// The document (fields in key order, as the schema's examples show them).
 #[derive(Serialize)]
 struct Json<'a> {
+    /// Why and where the reading stopped, when it did (docs/json-schemas.md, "Errors").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<serde_json::Value>,
     fatal: bool,
     files: &'a [std::path::PathBuf],
     groups: &'a [String],
@@ -223,6 +227,10 @@ pub fn run(args: ShowArgs) -> Exit {
                 &mut *out,
                 &Json {
                     schema: "mycnf-secure/show/v1",
+                    error: winners
+                        .fatal
+                        .then(|| fatal_error(&winners.notices, &secret))
+                        .flatten(),
                     groups: &wanted,
                     files: &winners.files,
                     fatal: winners.fatal,
@@ -241,6 +249,30 @@ pub fn run(args: ShowArgs) -> Exit {
     } else {
         Exit::Success
     }
+}
+
+/// The `error` member for a reading a fatal error stopped: the reader's reason (masked as on
+/// standard error) at its file and line.
+fn fatal_error(
+    notices: &[mycnf_secure::chain::Notice],
+    secret: &dyn Fn(&[u8]) -> bool,
+) -> Option<serde_json::Value> {
+    let n = notices.iter().rev().find(|n| n.is_error())?;
+    let reason = Masked::line(n.to_string().as_bytes(), secret)
+        .text()
+        .into_owned();
+    let reason = reason.strip_prefix("error: ").unwrap_or(&reason);
+    let (file, line) = n
+        .location()
+        .map_or((None, None), |(f, l)| (Some(f.to_path_buf()), Some(l)));
+    Some(
+        Failure::new(Exit::InvalidInput, String::new())
+            .message(format!(
+                "the option files cannot be read as the clients read them: {reason}"
+            ))
+            .at(file, line)
+            .body(),
+    )
 }
 
 fn text(out: &mut output::Stream<'_>, wanted: &[String], r: &Reading<'_>) -> std::io::Result<()> {

@@ -542,7 +542,13 @@ impl Profile {
     pub fn stop_message(&self, o: &Opt) -> String {
         match self.stop {
             Stop::UnknownOption => format!("unknown option '{}'", o.raw_name),
-            Stop::UnknownVariable => format!("unknown variable '{}={}'", o.raw_name, o.value_str()),
+            Stop::UnknownVariable => {
+                // The value is quoted as the client quotes it, masked as every value shown is.
+                let value = o.value.as_deref().unwrap_or_default();
+                let value =
+                    crate::diagnostic::Masked::value(o.raw_name.as_bytes(), value, &is_secret);
+                format!("unknown variable '{}={}'", o.raw_name, value.lossy())
+            }
         }
     }
 }

@@ -408,6 +408,12 @@ pub fn parse_target(s: &str) -> Result<(String, Option<u16>), String> {
         Ok(0) | Err(_) => Err(bad_port(p)),
         Ok(n) => Ok(n),
     };
+    // A connection string (`mysql://user:pass@host/db`, `user:pass@tcp(host)/db`) pasted
+    // here: refused without quoting it (it may hold a password) and before any name lookup
+    // (which would send it to the resolver).
+    if s.contains('@') || s.contains("://") {
+        return Err("this looks like a connection string (it holds `@` or `://`): give HOST[:PORT] alone; probe never needs a user or a password".into());
+    }
     if let Some(rest) = s.strip_prefix('[') {
         let (host, after) = rest
             .split_once(']')
@@ -419,7 +425,11 @@ pub fn parse_target(s: &str) -> Result<(String, Option<u16>), String> {
         };
     }
     if s.matches(':').count() > 1 {
-        // A bare IPv6 address.
+        // A bare IPv6 address (with a zone, `fe80::1%eth0`, at most).
+        let (addr, _zone) = s.split_once('%').unwrap_or((s, ""));
+        if addr.parse::<std::net::Ipv6Addr>().is_err() {
+            return Err(format!("{s:?} is not a host name or an IPv6 address"));
+        }
         return Ok((s.to_string(), None));
     }
     let (host, p) = match s.split_once(':') {

@@ -226,10 +226,18 @@ pub fn against_file(
     host: Option<&str>,
     now: i64,
 ) -> Result<ChainVerdict, String> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| format!("the CA file {} cannot be read: {e}", path.display()))?;
-    against_pem(probe, &bytes, host, now)
-        .map_err(|e| format!("the CA file {}: {e}", path.display()))
+    let shown = shown_path(path.as_os_str().as_encoded_bytes());
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("the CA file {shown} cannot be read: {e}"))?;
+    against_pem(probe, &bytes, host, now).map_err(|e| format!("the CA file {shown}: {e}"))
+}
+
+/// A CA path from an option file as it may be shown: what follows a secret word and `=` in
+/// it masked, as in every value quoted, control characters escaped.
+pub fn shown_path(path: &[u8]) -> String {
+    crate::diagnostic::Masked::value(b"", path, &crate::clients::is_secret)
+        .text()
+        .into_owned()
 }
 
 /// The chain's verdict against the certificates of PEM bytes.

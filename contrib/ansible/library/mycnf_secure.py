@@ -179,6 +179,21 @@ def split_diff(diff):
     return "\n".join(before) + "\n", "\n".join(after) + "\n"
 
 
+def escaped(text):
+    """`text` with its control characters escaped (line feeds and tabs kept), as the tool's own
+    terminal output shows them: Ansible prints warnings as they are, and a certificate's subject
+    or a path may hold a terminal title, a hyperlink or a carriage return."""
+    out = []
+    for c in text:
+        if c in "\n\t" or not (ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F):
+            out.append(c)
+        elif c == "\r":
+            out.append("\\r")
+        else:
+            out.append("\\u{%x}" % ord(c))
+    return "".join(out)
+
+
 def failure_message(stdout, stderr, rc):
     """The tool's own reason: its JSON error when it printed one, else its first error line."""
     try:
@@ -247,14 +262,14 @@ def main():
     rc, stdout, stderr = module.run_command(argv, data=data, binary_data=False)
     # --check exits 1 when a change is needed: that is "changed" in check mode, not a failure.
     if rc not in (0, 1) or (rc == 1 and not module.check_mode):
-        module.fail_json(msg=failure_message(stdout, stderr, rc), rc=rc, changed=False)
+        module.fail_json(msg=escaped(failure_message(stdout, stderr, rc)), rc=rc, changed=False)
     try:
         report = json.loads(stdout)
     except ValueError:
-        module.fail_json(msg="mycnf-secure printed no JSON: %s" % stderr.strip(), rc=rc)
+        module.fail_json(msg=escaped("mycnf-secure printed no JSON: %s" % stderr.strip()), rc=rc)
 
     for w in report.get("warnings") or []:
-        module.warn(w)
+        module.warn(escaped(w))
     result = dict(
         changed=bool(report.get("changed")),
         path=report.get("file"),
