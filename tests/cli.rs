@@ -402,6 +402,23 @@ fn every_json_run_prints_one_json_object_also_on_failure() {
             2,
             "usage",
         ),
+        (
+            vec!["probe".into(), "127.0.0.1:1".into()],
+            4,
+            "connection_refused",
+        ),
+        (
+            vec![
+                "add-ca".into(),
+                demo("demo-ca.pem"),
+                "--file".into(),
+                f("ok.cnf"),
+                "--probe=127.0.0.1:1".into(),
+                "--yes".into(),
+            ],
+            4,
+            "connection_refused",
+        ),
     ];
     for (mut args, status, code) in cases {
         if !args.iter().any(|a| a == "--format=json") {

@@ -725,6 +725,7 @@ pub(crate) fn ask(
             Exit::Io,
             format!("error: probe {}:{port}: {e}", sanitize(host.as_bytes())),
         )
+        .code(e.kind())
     })?;
     let v = ca_pem.and_then(|pem| verdict::against_pem(&p, pem, Some(host), now).ok());
     Ok(Asked {

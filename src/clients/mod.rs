@@ -298,7 +298,7 @@ pub const PROFILES: &[Profile] = &[
     Profile {
         members: "apps on MariaDB Connector/C 3.3 (python3-mysqldb, mysqlclient, the mariadb Python module, DBD::MariaDB, DBD::mysql, ruby-mysql2); on 3.4, mysqlclient ≥ 2.2 and the mariadb Python module, which switch 3.4's verification default off",
         proof: Proof::EndToEnd(
-            "python3-mysqldb 1.4.6, pip mysqlclient, pip mariadb, DBD::MariaDB, DBD::mysql, ruby-mysql2, on Debian 12's libmariadb 3.3",
+            "python3-mysqldb 1.4.6, pip mysqlclient, pip mariadb, DBD::MariaDB, DBD::mysql, ruby-mysql2, on Debian 12's libmariadb 3.3 (the same apps on 3.4 are not run here: that part of the row follows their release notes, unverified)",
         ),
         ..library(
             Family::ConnectorC,
