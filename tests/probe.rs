@@ -101,6 +101,20 @@ fn setup() -> Setup {
     }
 }
 
+/// The server with the certificate for `localhost`, and the account the option files name.
+fn good_server_with_user(s: &Setup) -> Server {
+    let server = tls_server(s, "good", false);
+    let made = server.root_sql(&format!(
+        "CREATE USER '{USER}'@'127.0.0.1' IDENTIFIED BY '{PASSWORD}'; GRANT USAGE ON *.* TO '{USER}'@'127.0.0.1';"
+    ));
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    server
+}
+
 fn tls_server(s: &Setup, name: &str, expired: bool) -> Server {
     let d = s.dir.join(name);
     std::fs::create_dir_all(&d).unwrap();
@@ -339,15 +353,7 @@ fn a_server_without_tls_fails_every_tls_mode_and_the_table_names_who_falls_back_
 #[ignore = "needs mariadbd (mariadb-server) and the mariadb client (mariadb-client); scripts/test installs them and runs it"]
 fn without_host_the_option_file_gives_host_port_ca_and_mode_and_the_real_client_agrees() {
     let s = setup();
-    let server = tls_server(&s, "good", false);
-    let made = server.root_sql(&format!(
-        "CREATE USER '{USER}'@'127.0.0.1' IDENTIFIED BY '{PASSWORD}'; GRANT USAGE ON *.* TO '{USER}'@'127.0.0.1';"
-    ));
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
+    let server = good_server_with_user(&s);
     let ca = s.pki.ca.display().to_string();
     let other = s.pki.other_ca.display().to_string();
     // MariaDB's host-name mode (what add-ca writes for VERIFY_IDENTITY), at two host names, and
@@ -405,15 +411,7 @@ fn without_host_the_option_file_gives_host_port_ca_and_mode_and_the_real_client_
 fn pymysql_does_what_the_probe_says_it_will_with_the_file_as_written() {
     let py = common::pymysql_python();
     let s = setup();
-    let server = tls_server(&s, "good", false);
-    let made = server.root_sql(&format!(
-        "CREATE USER '{USER}'@'127.0.0.1' IDENTIFIED BY '{PASSWORD}'; GRANT USAGE ON *.* TO '{USER}'@'127.0.0.1';"
-    ));
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
+    let server = good_server_with_user(&s);
     let ca = s.pki.ca.display().to_string();
     let other = s.pki.other_ca.display().to_string();
     // PyMySQL reads [client] of the file it is given: ssl-ca there verifies chain and name.
