@@ -13,7 +13,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// The drivers: family id in add-ca's table, the Python that has it, the module, and the call
 /// that connects with only the option file (its path in `f`).
@@ -59,33 +58,19 @@ enum Interpreter {
 }
 
 fn python(which: Interpreter, module: &str) -> PathBuf {
-    let candidates: Vec<PathBuf> = match which {
-        Interpreter::Venv => [
-            std::env::var_os("MYCNF_TEST_PYTHON").map(PathBuf::from),
-            Some(Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python")),
-        ]
-        .into_iter()
-        .flatten()
-        .collect(),
-        Interpreter::Debian => vec![PathBuf::from("/usr/bin/python3")],
+    let found = match which {
+        Interpreter::Venv => common::find_venv_python_with(module),
+        Interpreter::Debian => common::find_debian_python_with(module),
     };
-    candidates
-        .into_iter()
-        .find(|py| {
-            Command::new(py)
-                .args(["-c", &format!("import {module}")])
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
-        .unwrap_or_else(|| {
-            common::missing(
-                &format!("the Python module {module}"),
-                match which {
-                    Interpreter::Venv => "scripts/test installs it in .venv",
-                    Interpreter::Debian => "install python3-pymysql",
-                },
-            )
-        })
+    found.unwrap_or_else(|| {
+        common::missing(
+            &format!("the Python module {module}"),
+            match which {
+                Interpreter::Venv => "scripts/test installs it in .venv",
+                Interpreter::Debian => "install python3-pymysql",
+            },
+        )
+    })
 }
 
 /// `accepted` when the driver got as far as connecting (to a closed port), else

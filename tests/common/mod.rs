@@ -77,16 +77,7 @@ pub fn system_bundle() -> PathBuf {
 /// A Python that can `import pymysql`: $MYCNF_TEST_PYTHON, else the project's .venv (which
 /// scripts/test creates).
 fn find_pymysql() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("MYCNF_TEST_PYTHON").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python")),
-    ];
-    candidates.into_iter().flatten().find(|p| {
-        Command::new(p)
-            .args(["-c", "import pymysql"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
+    find_venv_python_with("pymysql")
 }
 
 /// The Python with PyMySQL; fails the test when there is none.
@@ -104,16 +95,7 @@ pub fn pymysql_python() -> PathBuf {
 /// A Python that can `import mysql.connector` (mysql-connector-python): $MYCNF_TEST_PYTHON,
 /// else the project's .venv (which scripts/test creates).
 fn find_connector_python() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("MYCNF_TEST_PYTHON").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python")),
-    ];
-    candidates.into_iter().flatten().find(|p| {
-        Command::new(p)
-            .args(["-c", "import mysql.connector"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
+    find_venv_python_with("mysql.connector")
 }
 
 /// The Python with mysql-connector-python; fails the test when there is none.
